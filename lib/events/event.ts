@@ -1,0 +1,115 @@
+/**
+ * The Tracee event (api v1beta1) as sluice carries it from source to destination.
+ *
+ * The object is exactly what the `json` format prints, so formatting JSON is one
+ * `JSON.stringify`; fields without a value are left out, as Tracee does.
+ *
+ * @module
+ */
+
+/** One entry of `data`: the field's name and its value under a Tracee type key. */
+export interface DataField {
+  /** The data field's name, e.g. `pathname`. */
+  name: string;
+  int32?: number;
+  /** 64-bit values travel as decimal strings, as in Tracee's protojson output. */
+  int64?: string;
+  u_int32?: number;
+  /** 64-bit values travel as decimal strings, as in Tracee's protojson output. */
+  u_int64?: string;
+  str?: string;
+  /** Base64. */
+  bytes?: string;
+  bool?: boolean;
+  str_array?: { value: string[] };
+  /** A decoded socket address (connect, accept4, bind). */
+  sockaddr?: SockAddr;
+}
+
+/** A socket address decoded from the kernel, with Tracee's field names. */
+export interface SockAddr {
+  sa_family: string;
+  sin_addr?: string;
+  sin_port?: number;
+  sin6_addr?: string;
+  sin6_port?: number;
+  sin6_flowinfo?: number;
+  sin6_scopeid?: number;
+  sun_path?: string;
+}
+
+/** The thread that caused the event. */
+export interface EventThread {
+  start_time?: string;
+  name?: string;
+  unique_id?: number;
+  host_tid?: number;
+  tid?: number;
+  syscall?: string;
+  compat?: boolean;
+  user_stack_trace?: unknown;
+}
+
+/** An ancestor of the process (Tracee's `ancestors[]`); index 0 is the parent. */
+export interface EventAncestor {
+  unique_id?: number;
+  host_pid?: number;
+  pid?: number;
+}
+
+/** The process that caused the event. */
+export interface EventProcess {
+  executable?: { path?: string };
+  unique_id?: number;
+  host_pid?: number;
+  pid?: number;
+  real_user?: { id?: number };
+  thread?: EventThread;
+  ancestors?: EventAncestor[];
+}
+
+/** The container the process runs in, where there is one. */
+export interface EventContainer {
+  id?: string;
+  name?: string;
+  image?: { id?: string; name?: string };
+  started?: boolean;
+}
+
+/** Who caused the event: process, container and Kubernetes pod. */
+export interface EventWorkload {
+  process?: EventProcess;
+  container?: EventContainer;
+  k8s?: { pod?: { name?: string; uid?: string }; namespace?: { name?: string } };
+}
+
+/** A Tracee event, v1beta1 shape. */
+export interface Event {
+  /** RFC 3339 with nanoseconds, UTC. */
+  timestamp: string;
+  id: number;
+  name: string;
+  policies?: { matched?: string[] };
+  workload?: EventWorkload;
+  data?: DataField[];
+  /** Not printed by Tracee's JSON but kept when replaying events that carry it. */
+  [extra: string]: unknown;
+}
+
+/** The plain value of a data field, whatever its type key; `undefined` when it has none. */
+export function dataValue(field: DataField): unknown {
+  for (const key in field) {
+    if (key !== "name") return field[key as keyof DataField];
+  }
+  return undefined;
+}
+
+/** The value of the data field called `name`, or `undefined`. */
+export function findData(event: Event, name: string): unknown {
+  const data = event.data;
+  if (data === undefined) return undefined;
+  for (const field of data) {
+    if (field.name === name) return dataValue(field);
+  }
+  return undefined;
+}
