@@ -1,0 +1,90 @@
+/**
+ * Everything sluice checks before it starts: policies, the output configuration and
+ * each destination's parameters. A problem anywhere stops here, before anything runs.
+ *
+ * @module
+ */
+
+import { ConfigError, describeConfig, resolveOutputConfig } from "../config/mod.ts";
+import type { OutputConfig } from "../config/types.ts";
+import { destinationProblems } from "../destinations/check.ts";
+import { loadPolicies, PolicyError } from "../policy/mod.ts";
+import type { PolicySet } from "../policy/policy_set.ts";
+import type { CliOptions } from "./args.ts";
+
+/** A configuration problem (one or more lines): print it and exit 2. */
+export class PlanError extends Error {}
+
+/** The checked configuration of one run. */
+export interface Plan {
+  options: CliOptions;
+  policies: PolicySet;
+  config: OutputConfig;
+  /** Lines to print on stderr once, before starting (inferred types, untraced filters). */
+  notices: string[];
+  /** The resolved streams and destinations, for `sluice validate`. */
+  description: string;
+}
+
+/** The events traced when neither `--events` nor a policy says otherwise. */
+export async function defaultKernelEvents(): Promise<readonly string[]> {
+  const { DEFAULT_EVENTS } = await import("../source/bpf.ts");
+  return DEFAULT_EVENTS;
+}
+
+async function readConfigFile(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    throw new PlanError(`--config ${path}: cannot read it: ${(error as Error).message}`);
+  }
+}
+
+function rethrowProblems(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof PolicyError) {
+    throw new PlanError(error.problems.join("\n"));
+  }
+  throw error;
+}
+
+/** Checks everything `options` asks for and returns the plan, or throws {@link PlanError}. */
+export async function planRun(options: CliOptions): Promise<Plan> {
+  const replay = options.input !== undefined;
+  let policies: PolicySet;
+  try {
+    policies = await loadPolicies(
+      { policyPaths: options.policy, scopes: options.scope, events: options.events },
+      { defaultEvents: replay ? undefined : await defaultKernelEvents() },
+    );
+  } catch (error) {
+    rethrowProblems(error);
+  }
+
+  const yaml = options.config === undefined
+    ? undefined
+    : { text: await readConfigFile(options.config), path: options.config };
+  let resolved;
+  try {
+    resolved = resolveOutputConfig({ yaml, flags: options.output }, { knownPolicies: policies.names });
+  } catch (error) {
+    rethrowProblems(error);
+  }
+  const { config, notices } = resolved;
+
+  const problems = config.destinations.flatMap(destinationProblems);
+  if (problems.length > 0) throw new PlanError(problems.join("\n"));
+
+  const traced = policies.events;
+  if (traced !== undefined) {
+    for (const stream of config.streams) {
+      for (const name of stream.filters.events) {
+        if (!traced.has(name)) {
+          notices.push(
+            `warning: streams.${stream.name}.filters.events names "${name}", which is not traced: add it with -e or a policy`,
+          );
+        }
+      }
+    }
+  }
+  return { options, policies, config, notices, description: describeConfig(config) };
+}

@@ -1,0 +1,42 @@
+/**
+ * sluice's command line: flags -> policies and output config -> validate -> build the
+ * pipeline -> run until end of input or SIGINT/SIGTERM -> drain -> summary.
+ *
+ * Exit status: 0 done, 2 bad usage or configuration (nothing started), 1 a failure
+ * while running.
+ *
+ * @module
+ */
+
+import { parseCli, USAGE, UsageError } from "./lib/cli/args.ts";
+import { type Plan, PlanError, planRun } from "./lib/cli/plan.ts";
+import { startRun } from "./lib/cli/run.ts";
+
+/** Runs sluice with `args` and returns the exit status. */
+export async function main(args: readonly string[]): Promise<number> {
+  let plan: Plan;
+  try {
+    const options = parseCli(args);
+    if (options.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    plan = await planRun(options);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof PlanError) {
+      for (const line of error.message.split("\n")) console.error(`sluice: ${line}`);
+      return 2;
+    }
+    throw error;
+  }
+  for (const notice of plan.notices) console.error(`sluice: ${notice}`);
+  if (plan.options.command === "validate") {
+    console.log(plan.description);
+    return 0;
+  }
+  return await startRun(plan);
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
