@@ -1,0 +1,130 @@
+/**
+ * `deno task bench`: the pipeline's throughput against a bare loop, in one process.
+ *
+ * 1,000,000 events are replayed from memory (10,000 distinct JSON lines cycled 100
+ * times, so memory stays flat). (a) bare: JSON.stringify each event and write to
+ * /dev/null. (b) pipeline: replay source -> policy -> router -> three streams (json to
+ * /dev/null, table to /dev/null, and a drop-mode stream whose destination sleeps 1 ms
+ * per batch). Prints events/s, the ratio and the peak RSS.
+ *
+ * @module
+ */
+
+import { DEFAULT_STREAM, type StreamConfig } from "../lib/config/types.ts";
+import { type Destination, newMetrics, sinkDestination } from "../lib/destinations/destination.ts";
+import { createFileDestination } from "../lib/destinations/file.ts";
+import type { Event } from "../lib/events/event.ts";
+import { jsonFormatter } from "../lib/format/json.ts";
+import { tableFormatter } from "../lib/format/table.ts";
+import { runPipeline } from "../lib/pipeline.ts";
+import { loadPolicies } from "../lib/policy/mod.ts";
+import { createReplaySource } from "../lib/source/replay.ts";
+import { createRouter } from "../lib/streams/router.ts";
+import { benchPolicies } from "./policy.ts";
+import { syntheticEvents } from "./synthetic.ts";
+
+const TOTAL = 1_000_000;
+const DISTINCT = 10_000;
+const CHUNK_LINES = 256;
+
+function peakRssMb(): number {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+function rate(events: number, ms: number): string {
+  return Math.round(events / (ms / 1000)).toLocaleString("en-US");
+}
+
+/** JSON lines of `events`, grouped into byte chunks the way a file read would deliver them. */
+function encodeChunks(events: Event[]): Uint8Array[] {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < events.length; i += CHUNK_LINES) {
+    const lines = events.slice(i, i + CHUNK_LINES).map((e) => JSON.stringify(e) + "\n");
+    chunks.push(encoder.encode(lines.join("")));
+  }
+  return chunks;
+}
+
+function cycledBytes(chunks: Uint8Array[], rounds: number): ReadableStream<Uint8Array> {
+  let index = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (index >= chunks.length * rounds) return controller.close();
+      controller.enqueue(chunks[index++ % chunks.length]);
+    },
+  }, { highWaterMark: 0 });
+}
+
+function bare(events: Event[]): number {
+  const devnull = Deno.openSync("/dev/null", { write: true });
+  const encoder = new TextEncoder();
+  const start = performance.now();
+  for (let round = 0; round < TOTAL / events.length; round++) {
+    let lines: string[] = [];
+    for (const event of events) {
+      lines.push(JSON.stringify(event));
+      if (lines.length === CHUNK_LINES) {
+        devnull.writeSync(encoder.encode(lines.join("\n") + "\n"));
+        lines = [];
+      }
+    }
+    if (lines.length > 0) devnull.writeSync(encoder.encode(lines.join("\n") + "\n"));
+  }
+  const elapsed = performance.now() - start;
+  devnull.close();
+  return elapsed;
+}
+
+function sleepyDestination(name: string): Destination {
+  const metrics = newMetrics();
+  return sinkDestination(name, {
+    async write(batch) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      metrics.delivered += batch.length;
+    },
+    close() {},
+  }, metrics);
+}
+
+async function pipeline(chunks: Uint8Array[]) {
+  const stream = (name: string, destination: string, mode: "block" | "drop"): StreamConfig => ({
+    name,
+    destinations: [destination],
+    filters: { events: [], policies: [] },
+    buffer: { size: 1024, mode },
+  });
+  const destinations = new Map<string, Destination>([
+    ["json", createFileDestination("json", { path: "/dev/null", formatter: jsonFormatter })],
+    ["table", createFileDestination("table", { path: "/dev/null", formatter: tableFormatter })],
+    ["sleepy", sleepyDestination("sleepy")],
+  ]);
+  const router = createRouter([
+    stream(DEFAULT_STREAM, "json", "block"),
+    stream("table", "table", "block"),
+    stream("sleepy", "sleepy", "drop"),
+  ], destinations);
+  const policies = await loadPolicies({ policyPaths: [], scopes: [], events: [] }, { defaultEvents: undefined });
+  const source = createReplaySource(cycledBytes(chunks, TOTAL / DISTINCT));
+  const start = performance.now();
+  await runPipeline(source, policies, router);
+  return { elapsed: performance.now() - start, streams: router.streams };
+}
+
+if (import.meta.main) {
+  const events = syntheticEvents(DISTINCT);
+  const chunks = encodeChunks(events);
+  bare(events.slice(0, 1000));
+  const bareMs = bare(events);
+  const result = await pipeline(chunks);
+  console.log(`bare: ${rate(TOTAL, bareMs)} events/s`);
+  console.log(`pipeline: ${rate(TOTAL, result.elapsed)} events/s`);
+  for (const { name, counters: c } of result.streams) {
+    console.log(`  stream ${name}: matched ${c.matched}, delivered ${c.delivered}, dropped ${c.dropped}`);
+  }
+  console.log(`peak RSS: ${peakRssMb().toFixed(0)} MB`);
+  await benchPolicies();
+  console.log(`pipeline/bare ratio: ${(bareMs / result.elapsed).toFixed(2)}`);
+}
