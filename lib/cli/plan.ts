@@ -50,6 +50,12 @@ function rethrowProblems(error: unknown): never {
 /** Checks everything `options` asks for and returns the plan, or throws {@link PlanError}. */
 export async function planRun(options: CliOptions): Promise<Plan> {
   const replay = options.input !== undefined;
+  if (options.input !== undefined && options.input !== "-") {
+    const info = await Deno.stat(options.input).catch((error) => {
+      throw new PlanError(`--input ${options.input}: cannot read it: ${error.message}`);
+    });
+    if (!info.isFile) throw new PlanError(`--input ${options.input}: not a file`);
+  }
   let policies: PolicySet;
   try {
     policies = await loadPolicies(
