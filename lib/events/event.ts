@@ -26,7 +26,11 @@ export interface DataField {
   sockaddr?: SockAddr;
 }
 
-/** A socket address decoded from the kernel, with Tracee's field names. */
+/**
+ * A socket address decoded from the kernel, as Tracee's v1beta1 JSON prints it (protojson of
+ * `SockAddr`): `sa_family` is the enum name (`AF_INET`, `AF_INET6`, `AF_UNIX`), ports are numbers in
+ * host order, zero values are left out. E.g. `{"sa_family":"AF_INET","sin_addr":"127.0.0.1","sin_port":80}`.
+ */
 export interface SockAddr {
   sa_family: string;
   sin_addr?: string;
@@ -83,6 +87,19 @@ export interface EventWorkload {
   k8s?: { pod?: { name?: string; uid?: string }; namespace?: { name?: string } };
 }
 
+/**
+ * Key of the kernel context that Tracee's v1beta1 JSON has no field for. A symbol key, so
+ * `JSON.stringify` leaves it out while policies and formats can still read it.
+ */
+export const KERNEL_CONTEXT: unique symbol = Symbol("sluice.kernelContext");
+
+/** Cgroup id, mount and pid namespace of the task that caused a kernel event. */
+export interface KernelContext {
+  cgroup_id: number;
+  mount_ns: number;
+  pid_ns: number;
+}
+
 /** A Tracee event, v1beta1 shape. */
 export interface Event {
   /** RFC 3339 with nanoseconds, UTC. */
@@ -92,6 +109,8 @@ export interface Event {
   policies?: { matched?: string[] };
   workload?: EventWorkload;
   data?: DataField[];
+  /** Set by the kernel source; absent on replayed events. */
+  [KERNEL_CONTEXT]?: KernelContext;
   /** Not printed by Tracee's JSON but kept when replaying events that carry it. */
   [extra: string]: unknown;
 }

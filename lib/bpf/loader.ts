@@ -1,0 +1,190 @@
+/**
+ * Loads sluice's BPF object through libbpf: open, choose programs, load, attach, find maps, and
+ * detach and close in reverse order. libbpf's own log goes to stderr only when asked (`--log debug`).
+ *
+ * @module
+ */
+
+import { cString, describeErrno, errno, type Libbpf, type Libc, openLibraries } from "./libbpf.ts";
+
+/** A load or attach step the kernel or libbpf refused; the message is one line saying what to do. */
+export class BpfLoadError extends Error {}
+
+/** Options for {@link loadObject}. */
+export interface LoadOptions {
+  /** Names of the programs to load; the object's other programs are not loaded. */
+  programs: readonly string[];
+  /** Route libbpf's log to stderr. */
+  debug?: boolean;
+}
+
+/** A map of a loaded object. */
+export interface BpfMap {
+  readonly name: string;
+  readonly pointer: Deno.PointerObject;
+  readonly fd: number;
+}
+
+const LOG_LINES_KEPT = 40;
+
+/** A loaded object with its attached programs. {@link LoadedObject.close} undoes everything. */
+export class LoadedObject {
+  readonly #libbpf: Libbpf;
+  readonly #object: Deno.PointerObject;
+  readonly #links: Deno.PointerObject[] = [];
+  readonly #log: LibbpfLog;
+  #closed = false;
+
+  constructor(libbpf: Libbpf, object: Deno.PointerObject, log: LibbpfLog) {
+    this.#libbpf = libbpf;
+    this.#object = object;
+    this.#log = log;
+  }
+
+  /** The map called `name`; throws when the object has none. */
+  map(name: string): BpfMap {
+    const pointer = this.#libbpf.bpf_object__find_map_by_name(this.#object, cString(name));
+    if (pointer === null) {
+      throw new BpfLoadError(`BPF object has no map ${name}: rebuild with deno task build:bpf`);
+    }
+    return { name, pointer, fd: this.#libbpf.bpf_map__fd(pointer) };
+  }
+
+  /** Writes `value` under `key` in `map`; throws with libbpf's error code on failure. */
+  update(map: BpfMap, key: Uint8Array<ArrayBuffer>, value: Uint8Array<ArrayBuffer>): void {
+    const result = this.#libbpf.bpf_map__update_elem(
+      map.pointer,
+      key,
+      BigInt(key.length),
+      value,
+      BigInt(value.length),
+      0n,
+    );
+    if (result !== 0) throw new BpfLoadError(`could not write BPF map ${map.name} (error ${result})`);
+  }
+
+  /** Reads the value under `key` in `map` into `value`; false when there is none. */
+  lookup(map: BpfMap, key: Uint8Array<ArrayBuffer>, value: Uint8Array<ArrayBuffer>): boolean {
+    return this.#libbpf.bpf_map__lookup_elem(
+      map.pointer,
+      key,
+      BigInt(key.length),
+      value,
+      BigInt(value.length),
+      0n,
+    ) === 0;
+  }
+
+  /** Attaches the named programs in order; {@link LoadedObject.close} detaches them. */
+  attach(programs: readonly string[], libc: Libc): void {
+    for (const name of programs) {
+      const program = this.#libbpf.bpf_object__find_program_by_name(this.#object, cString(name));
+      if (program === null) throw new BpfLoadError(`BPF object has no program ${name}: rebuild it`);
+      const link = this.#libbpf.bpf_program__attach(program);
+      const code = errno(libc);
+      if (link === null) {
+        throw new BpfLoadError(
+          `the kernel refused to attach program ${name} (${describeErrno(libc, code)}): ` +
+            "sluice needs tracepoint support (tracefs at /sys/kernel/tracing); rerun with --log debug for libbpf's log",
+        );
+      }
+      this.#links.push(link);
+    }
+  }
+
+  /** Detaches every program (newest first), closes the object and libbpf's log hook. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    while (this.#links.length > 0) this.#libbpf.bpf_link__destroy(this.#links.pop()!);
+    this.#libbpf.bpf_object__close(this.#object);
+    this.#log.close();
+  }
+}
+
+/** libbpf's printf-style log, formatted with libc vsnprintf; kept for error messages, printed if debug. */
+class LibbpfLog {
+  readonly lines: string[] = [];
+  readonly #libbpf: Libbpf;
+  readonly #callback: Deno.UnsafeCallback<{ parameters: ["i32", "pointer", "pointer"]; result: "i32" }>;
+
+  constructor(libbpf: Libbpf, libc: Libc, debug: boolean) {
+    this.#libbpf = libbpf;
+    const buffer = new Uint8Array(4096);
+    const decoder = new TextDecoder();
+    this.#callback = new Deno.UnsafeCallback(
+      { parameters: ["i32", "pointer", "pointer"], result: "i32" } as const,
+      (_level, format, args) => {
+        const n = libc.vsnprintf(buffer, BigInt(buffer.length), format, args);
+        const text = decoder.decode(buffer.subarray(0, Math.max(0, Math.min(n, buffer.length - 1))));
+        if (debug) Deno.stderr.writeSync(new TextEncoder().encode(`libbpf: ${text}`));
+        for (const line of text.split("\n")) if (line !== "") this.lines.push(line);
+        if (this.lines.length > LOG_LINES_KEPT) this.lines.splice(0, this.lines.length - LOG_LINES_KEPT);
+        return 0;
+      },
+    );
+    libbpf.libbpf_set_print(this.#callback.pointer);
+  }
+
+  close(): void {
+    this.#libbpf.libbpf_set_print(null);
+    this.#callback.close();
+  }
+}
+
+function loadRefusal(libc: Libc, code: number, log: LibbpfLog): BpfLoadError {
+  if (code === 1) {
+    return new BpfLoadError(
+      "loading eBPF programs was refused (EPERM): run sluice as root or with CAP_BPF and CAP_PERFMON",
+    );
+  }
+  const verifier = log.lines.findLast((line) => line.includes("failed to load"));
+  return new BpfLoadError(
+    `the kernel refused sluice's eBPF programs (${describeErrno(libc, code)})` +
+      (verifier ? `: ${verifier.trim()}` : "") + "; rerun with --log debug to see libbpf's log",
+  );
+}
+
+/**
+ * Opens `bytes` as a BPF object and loads the programs named in `options` (attach them with
+ * {@link LoadedObject.attach} once the maps are set). On failure everything is undone first.
+ */
+export function loadObject(bytes: Uint8Array<ArrayBuffer>, options: LoadOptions): LoadedObject {
+  const { libbpf, libc } = openLibraries();
+  const log = new LibbpfLog(libbpf, libc, options.debug ?? false);
+  // open_mem keeps pointing into `bytes` until load: `bytes` stays referenced by this frame.
+  const object = libbpf.bpf_object__open_mem(bytes, BigInt(bytes.length), null);
+  if (object === null) {
+    const code = errno(libc);
+    log.close();
+    throw new BpfLoadError(
+      `libbpf could not open sluice's BPF object (${
+        describeErrno(libc, code)
+      }): rebuild it with deno task build:bpf`,
+    );
+  }
+  const loaded = new LoadedObject(libbpf, object, log);
+  try {
+    const wanted = new Set(options.programs);
+    for (const name of ALL_PROGRAMS) {
+      const program = libbpf.bpf_object__find_program_by_name(object, cString(name));
+      if (program !== null) libbpf.bpf_program__set_autoload(program, wanted.has(name));
+    }
+    const result = libbpf.bpf_object__load(object);
+    if (result !== 0) throw loadRefusal(libc, result < 0 ? -result : errno(libc), log);
+  } catch (error) {
+    loaded.close();
+    throw error;
+  }
+  return loaded;
+}
+
+/** Every program in bpf/sluice.bpf.c. */
+export const ALL_PROGRAMS: readonly string[] = [
+  "sys_enter",
+  "sys_exit",
+  "sched_process_fork",
+  "sched_process_exec",
+  "sched_process_exit",
+  "inet_sock_set_state",
+];

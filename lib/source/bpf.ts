@@ -1,0 +1,213 @@
+/**
+ * The kernel event source: loads bpf/build/sluice.bpf.o, enables the traced events in the kernel,
+ * and yields one batch of decoded events per ring-buffer drain.
+ *
+ * @module
+ */
+
+import { ALL_PROGRAMS, BpfLoadError, type LoadedObject, loadObject } from "../bpf/loader.ts";
+import { cString, LibbpfMissingError, type Libc, monotonicToRealtime, openLibraries } from "../bpf/libbpf.ts";
+import { RingBufferReader } from "../bpf/ringbuf.ts";
+import { eventByName, eventNames, EVENTS } from "../events/catalog.ts";
+import { RecordDecoder } from "../events/decode.ts";
+import type { Event } from "../events/event.ts";
+import { procLookup } from "./proc_lookup.ts";
+import type { EventSource } from "./source.ts";
+
+/** Options of {@link openKernelSource}. */
+export interface KernelSourceOptions {
+  /** Names of the events to trace; only these are submitted by the kernel. */
+  events: ReadonlySet<string>;
+  /** Route libbpf's log to stderr. */
+  debug?: boolean;
+}
+
+/** Why the kernel source cannot start; the message is one line: what is missing and what to do. */
+export class KernelSourceError extends Error {}
+
+/** The default traced set: every event in the catalog except `openat`, the noisiest, which is opt-in. */
+export const DEFAULT_EVENTS: readonly string[] = EVENTS.filter((e) => e.name !== "openat").map((e) => e.name);
+
+/** Where the build puts the object, relative to this file (also inside a compiled binary). */
+export const OBJECT_PATH = `${import.meta.dirname}/../../bpf/build/sluice.bpf.o`;
+
+/** How long one wait for data lasts: bounds both the delay of sparse events and stop(). */
+const WAIT_MS = 50;
+/** A drain smaller than this waits a little before the next one, so batches grow under light load. */
+const SMALL_DRAIN = 1024;
+const SMALL_DRAIN_PAUSE_MS = 5;
+/** Kernel wakes the reader once this much unread data is waiting (otherwise the wait timer does). */
+const WAKEUP_BYTES = 1024 * 1024;
+/** Drains after stop() at most, so a busy host cannot keep sluice from exiting. */
+const FINAL_DRAINS = 64;
+
+const EVENT_PROGRAMS: Record<string, string> = {
+  sched_process_fork: "sched_process_fork",
+  sched_process_exec: "sched_process_exec",
+  sched_process_exit: "sched_process_exit",
+  net_tcp_connect: "inet_sock_set_state",
+};
+
+/** The programs that must be attached to trace `events`, in attach order. */
+export function programsFor(events: ReadonlySet<string>): string[] {
+  const wanted = new Set<string>();
+  for (const name of events) {
+    const definition = eventByName(name);
+    if (definition === undefined) {
+      throw new KernelSourceError(`unknown event ${name}: sluice traces ${eventNames().join(", ")}`);
+    }
+    if (definition.syscall) {
+      wanted.add("sys_enter");
+      wanted.add("sys_exit");
+    } else wanted.add(EVENT_PROGRAMS[name]);
+  }
+  return ALL_PROGRAMS.filter((p) => wanted.has(p));
+}
+
+function readObject(): Uint8Array<ArrayBuffer> {
+  try {
+    return Deno.readFileSync(OBJECT_PATH) as Uint8Array<ArrayBuffer>;
+  } catch {
+    throw new KernelSourceError(
+      `the eBPF object ${OBJECT_PATH} is missing: build it with deno task build:bpf`,
+    );
+  }
+}
+
+function checkKernel(libc: Libc): void {
+  // libc access(2): Deno's own stat asks for --allow-all under /sys/kernel.
+  if (libc.access(cString("/sys/kernel/btf/vmlinux"), 0) !== 0) {
+    throw new KernelSourceError(
+      "this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): run sluice on a kernel built with CONFIG_DEBUG_INFO_BTF=y",
+    );
+  }
+}
+
+function u32(value: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value, true);
+  return bytes;
+}
+
+function configure(object: LoadedObject, events: ReadonlySet<string>): void {
+  const enabled = object.map("enabled");
+  for (const name of events) object.update(enabled, u32(eventByName(name)!.id), u32(1));
+  const settings = new Uint8Array(16);
+  const view = new DataView(settings.buffer);
+  view.setUint32(0, Deno.pid, true);
+  view.setBigUint64(8, BigInt(WAKEUP_BYTES), true);
+  object.update(object.map("settings"), u32(0), settings);
+}
+
+/** Sums the kernel's per-CPU lost-records counter. */
+function lostReader(object: LoadedObject, cpus: number): () => number {
+  const map = object.map("lost");
+  const values = new Uint8Array(8 * cpus);
+  const view = new DataView(values.buffer);
+  const key = u32(0);
+  return () => {
+    if (!object.lookup(map, key, values)) return 0;
+    let sum = 0;
+    for (let i = 0; i < cpus; i++) sum += Number(view.getBigUint64(8 * i, true));
+    return sum;
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Loads and attaches sluice's eBPF programs for `options.events` and returns the source.
+ * An empty set traces {@link DEFAULT_EVENTS}. Throws {@link KernelSourceError} when the kernel
+ * or the host cannot run them; nothing stays attached then.
+ */
+// deno-lint-ignore require-await -- async so that every refusal arrives as a rejected promise
+export async function openKernelSource(options: KernelSourceOptions): Promise<EventSource> {
+  const events = options.events.size > 0 ? options.events : new Set(DEFAULT_EVENTS);
+  const programs = programsFor(events);
+  const bytes = readObject();
+  let libc: Libc;
+  let cpus: number;
+  try {
+    const libraries = openLibraries();
+    libc = libraries.libc;
+    cpus = libraries.libbpf.libbpf_num_possible_cpus();
+  } catch (error) {
+    if (error instanceof LibbpfMissingError) throw new KernelSourceError(error.message);
+    throw error;
+  }
+  checkKernel(libc);
+  let object: LoadedObject | undefined;
+  let reader: RingBufferReader | undefined;
+  try {
+    object = loadObject(bytes, { programs, debug: options.debug });
+    configure(object, events);
+    reader = new RingBufferReader(openLibraries().libbpf, libc, object.map("events").fd);
+    object.attach(programs, libc);
+  } catch (error) {
+    reader?.close();
+    object?.close();
+    if (error instanceof BpfLoadError) throw new KernelSourceError(error.message);
+    throw error;
+  }
+  return kernelSource(object, reader, lostReader(object, cpus), libc);
+}
+
+function kernelSource(
+  object: LoadedObject,
+  reader: RingBufferReader,
+  readLost: () => number,
+  libc: Libc,
+): EventSource {
+  const decoder = new RecordDecoder(monotonicToRealtime(libc), procLookup());
+  let stopped = false;
+  let started = false;
+  let closed = false;
+  let lost = 0;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    lost = readLost();
+    reader.close();
+    object.close();
+  };
+  const decodeDrain = (count: number): Event[] => {
+    const batch: Event[] = [];
+    for (let i = 0; i < count; i++) {
+      const event = decoder.decode(reader.view, reader.bytes, reader.starts[i], reader.lengths[i]);
+      if (event !== undefined) batch.push(event);
+    }
+    return batch;
+  };
+  async function* batches(): AsyncGenerator<Event[]> {
+    if (started) throw new Error("the kernel source yields its batches once");
+    started = true;
+    try {
+      let finalDrains = 0;
+      while (!closed) {
+        const count = reader.drain();
+        if (count > 0) {
+          const batch = decodeDrain(count);
+          if (batch.length > 0) yield batch;
+          if (stopped && ++finalDrains > FINAL_DRAINS) break;
+          // Light load: let records gather; heavy load: still give timers and signals a turn.
+          await sleep(count < SMALL_DRAIN && !stopped ? SMALL_DRAIN_PAUSE_MS : 0);
+          continue;
+        }
+        if (stopped) break;
+        await reader.wait(WAIT_MS);
+      }
+    } finally {
+      close();
+    }
+  }
+  return {
+    batches,
+    stop() {
+      stopped = true;
+      if (!started) close();
+    },
+    stats() {
+      return { "lost events": closed ? lost : readLost() };
+    },
+  };
+}
