@@ -584,10 +584,12 @@ int BPF_PROG(inet_sock_set_state, const struct sock *sk, const int oldstate, con
 	buf[off] = 0;
 	buf[off + 1] = WIRE_IP;
 	__builtin_memcpy(&buf[off + 2], &family, 2);
+	struct in6_addr daddr = {};
 	if (family == AF_INET6)
-		BPF_CORE_READ_INTO(&buf[off + 4], sk, __sk_common.skc_v6_daddr);
+		BPF_CORE_READ_INTO(&daddr, sk, __sk_common.skc_v6_daddr);
 	else
-		BPF_CORE_READ_INTO(&buf[off + 4], sk, __sk_common.skc_daddr);
+		BPF_CORE_READ_INTO(&daddr.in6_u.u6_addr32[0], sk, __sk_common.skc_daddr);
+	__builtin_memcpy(&buf[off + 4], &daddr, 16);
 	off += 20;
 	off = put_u32(buf, off, 1, WIRE_I32, bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport)));
 	submit(h, off);

@@ -1,0 +1,61 @@
+/**
+ * Shared by the eBPF tests: whether this host can run them, and the SLUICE_REQUIRE_BPF rule
+ * (CI sets it; then a host that cannot run them fails the tests instead of skipping them).
+ *
+ * @module
+ */
+
+import { OBJECT_PATH } from "../lib/source/bpf.ts";
+
+/** True where a skip must be a failure. */
+export const REQUIRED = Deno.env.get("SLUICE_REQUIRE_BPF") === "1";
+
+async function unavailable(): Promise<string | undefined> {
+  if (Deno.uid() !== 0) return "not root";
+  const btf = await new Deno.Command("test", { args: ["-e", "/sys/kernel/btf/vmlinux"] }).output();
+  if (!btf.success) return "no BTF (/sys/kernel/btf/vmlinux)";
+  try {
+    await Deno.stat(OBJECT_PATH);
+  } catch {
+    return `${OBJECT_PATH} missing (run deno task build:bpf)`;
+  }
+  return undefined;
+}
+
+/** Why eBPF tests cannot run here, or `undefined` when they can. */
+export const UNAVAILABLE: string | undefined = await unavailable();
+
+/** Registers an eBPF test: skipped with a visible reason when unavailable, failing when required. */
+export function bpfTest(name: string, fn: () => Promise<void>): void {
+  if (UNAVAILABLE === undefined) {
+    Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
+  } else if (REQUIRED) {
+    Deno.test(name, () => {
+      throw new Error(`SLUICE_REQUIRE_BPF=1 but eBPF cannot run here: ${UNAVAILABLE}`);
+    });
+  } else {
+    console.log(`skipping eBPF test "${name}": ${UNAVAILABLE}`);
+    Deno.test({ name, ignore: true, fn });
+  }
+}
+
+/** Ids of loaded BPF programs whose names are sluice's (bpftool truncates names to 15 characters). */
+export async function sluiceProgramIds(): Promise<Set<number>> {
+  const output = await new Deno.Command("bpftool", { args: ["prog", "show", "--json"] }).output();
+  if (!output.success) throw new Error("bpftool prog show failed");
+  const programs = JSON.parse(new TextDecoder().decode(output.stdout)) as { id: number; name?: string }[];
+  const names = new Set(
+    [
+      "sys_enter",
+      "sys_exit",
+      "sched_process_fork",
+      "sched_process_exec",
+      "sched_process_exit",
+      "inet_sock_set_state",
+    ]
+      .map((n) => n.slice(0, 15)),
+  );
+  return new Set(
+    programs.filter((p) => p.name !== undefined && names.has(p.name.slice(0, 15))).map((p) => p.id),
+  );
+}

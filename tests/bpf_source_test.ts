@@ -1,0 +1,219 @@
+/**
+ * The kernel source against the live kernel: real processes started by the test, their events
+ * read back through lib/source/bpf.ts. (sluice ignores its own process, so every workload runs in
+ * a child process.)
+ */
+
+import assert from "node:assert/strict";
+import { bpfTest, sluiceProgramIds } from "./_bpf.ts";
+import { buildWorkload, runWorkload } from "../bench/workload.ts";
+import { type Event, findData, KERNEL_CONTEXT } from "../lib/events/event.ts";
+import { DEFAULT_EVENTS, KernelSourceError, openKernelSource } from "../lib/source/bpf.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Traces `events` while `workload` runs, then stops the source and returns everything it yielded. */
+async function trace(events: string[], workload: () => Promise<void>): Promise<Event[]> {
+  const source = await openKernelSource({ events: new Set(events) });
+  const collected: Event[] = [];
+  const reading = (async () => {
+    for await (const batch of source.batches()) collected.push(...batch);
+  })();
+  try {
+    await workload();
+    await sleep(100);
+  } finally {
+    source.stop();
+    await reading;
+  }
+  return collected;
+}
+
+async function sh(script: string, ...args: string[]): Promise<Deno.CommandOutput & { pid: number }> {
+  const child = new Deno.Command("/bin/sh", { args: ["-c", script, ...args], stdout: "piped" }).spawn();
+  const output = await child.output();
+  return Object.assign(output, { pid: child.pid });
+}
+
+const byName = (events: Event[], name: string) => events.filter((e) => e.name === name);
+
+bpfTest("bpf source: exec, fork and exit of a shell with a unique argv marker", async () => {
+  const marker = `sluice-marker-${crypto.randomUUID()}`;
+  let outer = 0;
+  const events = await trace(
+    ["sched_process_exec", "sched_process_fork", "sched_process_exit", "execve"],
+    async () => {
+      // The outer shell forks the inner one; `; true` keeps it from exec'ing in place.
+      const result = await sh(`/bin/sh -c 'exit 7' ${marker}; true`);
+      outer = result.pid;
+    },
+  );
+  const exec = byName(events, "sched_process_exec").find((e) =>
+    (findData(e, "argv") as { value: string[] } | undefined)?.value.includes(marker)
+  );
+  assert(exec, "no sched_process_exec with the marker");
+  const shell = await Deno.realPath("/bin/sh");
+  assert.deepEqual(findData(exec, "pathname"), shell);
+  assert.deepEqual(findData(exec, "cmdpath"), "/bin/sh");
+  assert.deepEqual((findData(exec, "argv") as { value: string[] }).value, [
+    "/bin/sh",
+    "-c",
+    "exit 7",
+    marker,
+  ]);
+  const child = exec.workload!.process!.host_pid!;
+  assert.deepEqual(exec.workload?.process?.executable?.path, shell);
+  assert.deepEqual(exec.workload?.process?.ancestors?.[0].host_pid, outer);
+  assert.deepEqual(exec.workload?.process?.thread?.name, "sh");
+
+  const fork = byName(events, "sched_process_fork").find((e) => findData(e, "child_pid") === child);
+  assert(fork, "no sched_process_fork for the inner shell");
+  assert.deepEqual(findData(fork, "parent_pid"), outer);
+  assert.deepEqual(fork.workload?.process?.host_pid, outer);
+
+  const exit = byName(events, "sched_process_exit").find((e) => e.workload?.process?.host_pid === child);
+  assert(exit, "no sched_process_exit for the inner shell");
+  assert.deepEqual(findData(exit, "exit_code"), "7");
+  assert.deepEqual(findData(exit, "process_group_exit"), true);
+
+  const execve = byName(events, "execve").find((e) => e.workload?.process?.host_pid === child);
+  assert(execve, "no execve event for the inner shell");
+  assert.deepEqual(findData(execve, "pathname"), "/bin/sh");
+  assert.deepEqual(findData(execve, "returnValue"), "0");
+  assert.deepEqual(execve.workload?.process?.thread?.syscall, "execve");
+
+  const context = exec[KERNEL_CONTEXT];
+  assert(context && context.mount_ns > 0 && context.pid_ns > 0 && context.cgroup_id > 0);
+  assert(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/.test(exec.timestamp), exec.timestamp);
+  const skew = Math.abs(Date.parse(exec.timestamp) - Date.now());
+  assert(skew < 60_000, `timestamp ${exec.timestamp} is ${skew} ms away from now`);
+});
+
+bpfTest("bpf source: openat of a unique path and of a missing path, with return values", async () => {
+  await buildWorkload();
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/sluice-open-${crypto.randomUUID()}`;
+  await Deno.writeTextFile(path, "x");
+  const missing = `${dir}/missing-${crypto.randomUUID()}`;
+  let fd = "";
+  let failed = "";
+  const events = await trace(["openat"], async () => {
+    fd = (await runWorkload(["open", path, "1"])).split(" ")[0];
+    failed = (await runWorkload(["open", missing, "1"])).split(" ")[0];
+  });
+  await Deno.remove(dir, { recursive: true });
+  const opened = byName(events, "openat").find((e) => findData(e, "pathname") === path);
+  assert(opened, "no openat of the unique path");
+  assert.deepEqual(findData(opened, "returnValue"), fd);
+  assert.deepEqual(findData(opened, "flags"), 0);
+  assert.deepEqual(findData(opened, "dirfd"), -100);
+  assert.deepEqual(opened.workload?.process?.thread?.name, "workload");
+  assert.deepEqual(opened.workload?.process?.thread?.syscall, "openat");
+  const miss = byName(events, "openat").find((e) => findData(e, "pathname") === missing);
+  assert(miss, "no openat of the missing path");
+  assert.deepEqual(failed, "-2");
+  assert.deepEqual(findData(miss, "returnValue"), "-2");
+  assert.deepEqual(new Set(events.map((e) => e.name)), new Set(["openat"]), "only traced events are emitted");
+});
+
+bpfTest("bpf source: connect to a loopback listener, and net_tcp_connect", async () => {
+  await buildWorkload();
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const accepting = (async () => {
+    for await (const conn of listener) conn.close();
+  })();
+  let pid = 0;
+  const events = await trace(["connect", "net_tcp_connect"], async () => {
+    const child = new Deno.Command(
+      await buildWorkload(),
+      { args: ["connect", "127.0.0.1", String(port)], stdout: "piped" },
+    ).spawn();
+    pid = child.pid;
+    const output = await child.output();
+    assert.deepEqual(new TextDecoder().decode(output.stdout).trim(), "0");
+  });
+  listener.close();
+  await accepting.catch(() => {});
+  const connect = byName(events, "connect").find((e) => e.workload?.process?.host_pid === pid);
+  assert(connect, "no connect event from the workload");
+  assert.deepEqual(findData(connect, "addr"), {
+    sa_family: "AF_INET",
+    sin_addr: "127.0.0.1",
+    sin_port: port,
+  });
+  assert.deepEqual(findData(connect, "returnValue"), "0");
+  assert.deepEqual(findData(connect, "addrlen"), 16);
+  const tcp = byName(events, "net_tcp_connect").find((e) => e.workload?.process?.host_pid === pid);
+  assert(tcp, "no net_tcp_connect from the workload");
+  assert.deepEqual(findData(tcp, "dst"), "127.0.0.1");
+  assert.deepEqual(findData(tcp, "dst_port"), port);
+});
+
+bpfTest("bpf source: untraced events are not emitted; programs are detached after stop", async () => {
+  const before = await sluiceProgramIds();
+  const ours = new Set<number>();
+  const events = await trace(["sched_process_exit"], async () => {
+    for (const id of await sluiceProgramIds()) if (!before.has(id)) ours.add(id);
+    await sh("exit 3");
+  });
+  assert(ours.size > 0, "no sluice program was listed by bpftool while tracing");
+  assert(
+    events.length > 0 && events.every((e) => e.name === "sched_process_exit"),
+    "an untraced event was emitted",
+  );
+  // The kernel frees a closed program after an RCU grace period: allow it a moment.
+  let left: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const after = await sluiceProgramIds();
+    left = [...ours].filter((id) => after.has(id));
+    if (left.length === 0) break;
+    await sleep(50);
+  }
+  assert.deepEqual(left, [], "sluice programs still loaded after stop");
+});
+
+bpfTest("bpf source: stop ends batches while no event arrives; lost events are reported", async () => {
+  const source = await openKernelSource({ events: new Set(["init_module"]) });
+  const iterator = source.batches()[Symbol.asyncIterator]();
+  const next = iterator.next();
+  source.stop();
+  assert.deepEqual((await next).done, true);
+  assert.deepEqual(source.stats(), { "lost events": 0 });
+});
+
+bpfTest("bpf source: a consumer that stops reading makes the kernel count lost events", async () => {
+  await buildWorkload();
+  const source = await openKernelSource({ events: new Set(["openat"]) });
+  const iterator = source.batches()[Symbol.asyncIterator]();
+  // The first batch is taken, then nothing is asked for while the workload floods the ring buffer.
+  const first = iterator.next();
+  const path = `/tmp/sluice-lost-${crypto.randomUUID()}`;
+  await runWorkload(["open", path, "300000"]);
+  assert((await first).done === false);
+  const lost = source.stats()["lost events"];
+  assert(lost > 0, `expected lost events after 300000 unread openat, got ${lost}`);
+  let seen = 0;
+  source.stop();
+  for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+    seen += r.value.filter((e) => findData(e, "pathname") === path).length;
+  }
+  assert(seen > 0, "events read after the pause were lost too");
+  assert(source.stats()["lost events"] >= lost);
+});
+
+Deno.test("bpf source: unknown event names are refused in one line", async () => {
+  await assert.rejects(
+    () => openKernelSource({ events: new Set(["no_such_event"]) }),
+    (error: Error) =>
+      error instanceof KernelSourceError && !error.message.includes("\n") &&
+      error.message.includes("no_such_event"),
+  );
+});
+
+Deno.test("bpf source: the default set is every catalog event but openat", () => {
+  assert(!DEFAULT_EVENTS.includes("openat"));
+  for (const name of ["sched_process_exec", "execve", "connect", "net_tcp_connect", "finit_module"]) {
+    assert(DEFAULT_EVENTS.includes(name), name);
+  }
+});
