@@ -1,0 +1,139 @@
+/**
+ * Retry with exponential backoff and jitter, shared by the network destinations.
+ *
+ * A block-mode stream retries until delivery or until sluice shuts down; a drop-mode
+ * stream gives up after a few tries. Shutdown starts a grace period: waits are cut short
+ * at its end and no new attempt starts after it, so a dead peer cannot hold exit forever.
+ *
+ * @module
+ */
+
+import type { BufferMode } from "../config/types.ts";
+
+/** The first wait after a failure, in milliseconds. */
+export const FIRST_DELAY_MS = 100;
+/** The longest wait between two attempts, `Retry-After` included. */
+export const MAX_DELAY_MS = 30_000;
+/** Attempts in all (the first one included) before a drop-mode stream gives up. */
+export const DROP_MODE_ATTEMPTS = 4;
+/** How long a block-mode destination keeps retrying once shutdown has begun. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/** The result of one attempt. */
+export type Attempt =
+  | { ok: true }
+  | { ok: false; retry: boolean; reason: string; retryAfterMs?: number };
+
+/**
+ * The next wait with "decorrelated jitter": a random time between the first delay and
+ * three times the previous wait, capped. `random` returns a number in [0, 1).
+ */
+export function nextDelay(previousMs: number, random: () => number = Math.random): number {
+  const low = FIRST_DELAY_MS;
+  const high = Math.max(low, previousMs * 3);
+  return Math.min(MAX_DELAY_MS, low + Math.floor(random() * (high - low)));
+}
+
+/**
+ * Milliseconds a `Retry-After` header asks for (delta-seconds or an HTTP date), capped at
+ * {@link MAX_DELAY_MS}; `undefined` when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  let ms: number;
+  if (/^\d+$/.test(text)) ms = Number(text) * 1000;
+  else {
+    const date = Date.parse(text);
+    if (Number.isNaN(date)) return undefined;
+    ms = date - now;
+  }
+  return Math.min(MAX_DELAY_MS, Math.max(0, ms));
+}
+
+/**
+ * The shutdown clock of one destination: before shutdown every wait runs in full; once
+ * begun, waits end at the grace deadline and {@link ShutdownClock.expired} turns true.
+ */
+export class ShutdownClock {
+  #deadline = Infinity;
+  #wake = new Set<() => void>();
+
+  /** `graceMs`: how long retries go on after shutdown begins. */
+  constructor(readonly graceMs: number = SHUTDOWN_GRACE_MS, signal?: AbortSignal) {
+    if (signal?.aborted) this.begin();
+    else signal?.addEventListener("abort", () => this.begin(), { once: true });
+  }
+
+  /** Starts the grace period (idempotent; the first call sets the deadline). */
+  begin(): void {
+    if (this.#deadline !== Infinity) return;
+    this.#deadline = Date.now() + this.graceMs;
+    const timer = setTimeout(() => this.#wakeAll(), this.graceMs);
+    Deno.unrefTimer(timer);
+  }
+
+  /** True once the grace period after shutdown has run out. */
+  expired(): boolean {
+    return Date.now() >= this.#deadline;
+  }
+
+  /** Milliseconds left before the deadline (Infinity before shutdown). */
+  remaining(): number {
+    return this.#deadline - Date.now();
+  }
+
+  /** Waits `ms`, or less if the grace deadline comes first. */
+  sleep(ms: number): Promise<void> {
+    const wait = Math.max(0, Math.min(ms, this.remaining()));
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, wait);
+      this.#wake.add(done);
+    });
+  }
+
+  #wakeAll(): void {
+    for (const wake of [...this.#wake]) wake();
+  }
+}
+
+/** Options of {@link deliver}. */
+export interface DeliverOptions {
+  /** block: retry until delivered or the shutdown grace ends; drop: give up after a few tries. */
+  mode: BufferMode;
+  clock: ShutdownClock;
+  /** Called before each repeated attempt (for the `retried` metric) with the last failure. */
+  onRetry: (reason: string) => void;
+  /** Called once when the destination gives up, with the last reason. */
+  onGiveUp: (reason: string) => void;
+  random?: () => number;
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails for good, runs out of tries (drop mode) or of
+ * shutdown grace (block mode). Resolves true when delivered.
+ */
+export async function deliver(attempt: () => Promise<Attempt>, options: DeliverOptions): Promise<boolean> {
+  const limit = options.mode === "drop" ? DROP_MODE_ATTEMPTS : Infinity;
+  let delay = 0;
+  for (let tries = 1;; tries++) {
+    const result = await attempt();
+    if (result.ok) return true;
+    if (!result.retry || tries >= limit || options.clock.expired()) {
+      options.onGiveUp(result.reason);
+      return false;
+    }
+    delay = nextDelay(delay, options.random);
+    await options.clock.sleep(Math.max(delay, result.retryAfterMs ?? 0));
+    if (options.clock.expired()) {
+      options.onGiveUp(`${result.reason} (shutdown grace of ${options.clock.graceMs} ms ended)`);
+      return false;
+    }
+    options.onRetry(result.reason);
+  }
+}
