@@ -1,0 +1,115 @@
+/**
+ * Declared destinations -> resolved {@link DestinationConfig}s: type (given or inferred from the
+ * url), Tracee's defaults, and every per-destination rule, including paths shared between them.
+ *
+ * @module
+ */
+
+import { posix } from "node:path";
+import type { ParsedOutput } from "./schema.ts";
+import type { DestinationConfig, DestinationType } from "./types.ts";
+import { inferType, urlNotices, urlProblems } from "./url_params.ts";
+
+type ParsedDestination = NonNullable<ParsedOutput["destinations"]>[number];
+
+/** Resolved destinations (those that could be resolved) plus the problems and notices found. */
+export interface DestinationResolution {
+  destinations: DestinationConfig[];
+  problems: string[];
+  notices: string[];
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function resolveOne(entry: ParsedDestination, out: DestinationResolution): DestinationConfig | undefined {
+  const label = `destinations.${entry.name}`;
+  const url = entry.url ?? undefined;
+  const path = entry.path ?? undefined;
+  const parsedUrl = url === undefined ? undefined : parseUrl(url);
+  if (url !== undefined && parsedUrl === undefined) {
+    out.problems.push(`${label}.url: invalid URL "${url}"; expected e.g. http://localhost:8080/events`);
+    return undefined;
+  }
+  let type: DestinationType = entry.type ?? "file";
+  if (entry.type == null && parsedUrl !== undefined) {
+    const inferred = inferType(parsedUrl);
+    if ("problem" in inferred) {
+      out.problems.push(`${label}.url: no type given and ${inferred.problem}`);
+      return undefined;
+    }
+    type = inferred.type;
+    out.notices.push(`notice: ${label}: no type given; "${type}" inferred because ${inferred.reason}`);
+  }
+  let ok = true;
+  if (type === "file") {
+    if (url !== undefined) {
+      const withPath = path === undefined ? "" : ` with path "${path}"`;
+      out.problems.push(
+        `${label}.url: "${url}" is for webhook and forward destinations, but this is a file destination${withPath}`,
+      );
+      ok = false;
+    }
+  } else {
+    if (path !== undefined) {
+      const withUrl = url === undefined ? "" : ` sending to url "${url}"`;
+      out.problems.push(
+        `${label}.path: "${path}" is for file destinations, but this is a ${type} destination${withUrl}`,
+      );
+      ok = false;
+    }
+    if (parsedUrl === undefined) {
+      out.problems.push(`${label}.url: required for a ${type} destination`);
+      ok = false;
+    } else {
+      out.problems.push(...urlProblems(label, type, parsedUrl));
+      out.notices.push(...urlNotices(label, type, parsedUrl));
+    }
+  }
+  if (!ok) return undefined;
+  if (type === "file") {
+    return { name: entry.name, type, format: entry.format ?? "table", path: path ?? "stdout" };
+  }
+  // Tracee's webhook takes its template from the url's gotemplate parameter.
+  const template = type === "webhook" ? parsedUrl?.searchParams.get("gotemplate") : null;
+  const format = entry.format ?? (template ? `gotemplate=${template}` : "json");
+  if (template && format !== `gotemplate=${template}`) {
+    out.problems.push(
+      `${label}.format: "${format}" conflicts with the url's gotemplate parameter "${template}"; keep one of them`,
+    );
+  }
+  return { name: entry.name, type, format, url };
+}
+
+/** Where a file destination writes, for spotting two destinations writing to one place. */
+function pathKey(path: string): string {
+  return path === "stdout" || path === "stderr" ? path : posix.normalize(path);
+}
+
+/** Resolves every declared destination, in declaration order. */
+export function resolveDestinations(entries: readonly ParsedDestination[]): DestinationResolution {
+  const out: DestinationResolution = { destinations: [], problems: [], notices: [] };
+  const pathOwners = new Map<string, string>();
+  for (const entry of entries) {
+    const destination = resolveOne(entry, out);
+    if (destination === undefined) continue;
+    out.destinations.push(destination);
+    if (destination.path === undefined) continue;
+    const key = pathKey(destination.path);
+    const owner = pathOwners.get(key);
+    if (owner !== undefined && owner !== destination.name) {
+      out.problems.push(
+        `destinations.${destination.name}.path: "${destination.path}" is already used by destination ` +
+          `"${owner}"; give each file destination its own path`,
+      );
+    } else {
+      pathOwners.set(key, destination.name);
+    }
+  }
+  return out;
+}

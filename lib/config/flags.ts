@@ -1,0 +1,188 @@
+/**
+ * `--output` flag values -> additions to the raw `output:` object, in flag order. Values for a
+ * destination or stream name that already exists merge into it; other names are appended.
+ *
+ * @module
+ */
+
+import { findNamed, isRawMap, type RawMap } from "./raw.ts";
+
+/** What the flags did to the raw object. */
+export interface FlagResult {
+  /** `--output none` was given: no destinations at all. */
+  none: boolean;
+  /** Malformed flags, one line each. */
+  problems: string[];
+}
+
+const DESTINATION_FIELDS = ["type", "format", "path", "url"];
+/** Flag field -> path inside a stream entry. */
+const STREAM_FIELDS: Record<string, string[]> = {
+  "destinations": ["destinations"],
+  "filters.events": ["filters", "events"],
+  "filters.policies": ["filters", "policies"],
+  "buffer.mode": ["buffer", "mode"],
+  "buffer.size": ["buffer", "size"],
+};
+const LIST_FIELDS = new Set(["destinations", "filters.events", "filters.policies"]);
+
+const SHORT_FORMS = "table, json, json:PATH[,PATH], table:PATH[,PATH], gotemplate=TEMPLATE[:PATH], " +
+  "webhook:URL, forward:URL, none";
+
+/** Thrown inside this module for one bad flag; becomes one problem line. */
+class FlagProblem extends Error {}
+
+/** The destination a short form describes, named as Tracee names it: path (or url) + format. */
+function fileDestinations(format: string, paths: string[]): RawMap[] {
+  return paths.map((path) => ({ name: path + format, type: "file", format, path }));
+}
+
+function splitPaths(flag: string, text: string, prefix: string): string[] {
+  if (text === "") throw new FlagProblem(`expected a path after "${prefix}", e.g. ${prefix}/tmp/events.out`);
+  const paths = text.split(",");
+  if (paths.some((path) => path === "")) throw new FlagProblem(`empty path in "${flag}"`);
+  return paths;
+}
+
+/** The destinations a short form adds, or undefined when `flag` is not a short form. */
+function shortForm(flag: string): RawMap[] | undefined {
+  if (flag === "table" || flag === "json") return fileDestinations(flag, ["stdout"]);
+  for (const format of ["table", "json"]) {
+    const prefix = `${format}:`;
+    if (flag.startsWith(prefix)) {
+      return fileDestinations(format, splitPaths(flag, flag.slice(prefix.length), prefix));
+    }
+  }
+  if (flag.startsWith("gotemplate=")) {
+    const rest = flag.slice("gotemplate=".length);
+    const colon = rest.indexOf(":");
+    const template = colon < 0 ? rest : rest.slice(0, colon);
+    if (template === "") {
+      throw new FlagProblem(`expected a template path after "gotemplate=", e.g. gotemplate=/t.tmpl`);
+    }
+    const paths = colon < 0 ? ["stdout"] : splitPaths(flag, rest.slice(colon + 1), `gotemplate=${template}:`);
+    return fileDestinations(`gotemplate=${template}`, paths);
+  }
+  for (const type of ["webhook", "forward"]) {
+    const prefix = `${type}:`;
+    if (flag.startsWith(prefix)) {
+      const url = flag.slice(prefix.length);
+      if (url === "") throw new FlagProblem(`expected a URL after "${prefix}"`);
+      return [{ name: url + "json", type, url }];
+    }
+  }
+  return undefined;
+}
+
+/** The list at `raw[key]`, created when absent; undefined when the file holds something else there. */
+function listAt(raw: RawMap, key: string): unknown[] | undefined {
+  if (raw[key] === undefined || raw[key] === null) raw[key] = [];
+  const list = raw[key];
+  return Array.isArray(list) ? list : undefined;
+}
+
+function entryNamed(raw: RawMap, key: string, name: string): RawMap | undefined {
+  const list = listAt(raw, key);
+  if (list === undefined) return undefined;
+  const found = findNamed(list, name);
+  if (found !== undefined) return found;
+  const created: RawMap = { name };
+  list.push(created);
+  return created;
+}
+
+function splitKey(flag: string): [string, string] {
+  const eq = flag.indexOf("=");
+  if (eq < 0) throw new FlagProblem(`expected KEY=VALUE, e.g. destinations.NAME.format=json`);
+  return [flag.slice(0, eq), flag.slice(eq + 1)];
+}
+
+function applyDestinationFlag(raw: RawMap, flag: string): void {
+  const [key, value] = splitKey(flag);
+  const rest = key.slice("destinations.".length);
+  const dot = rest.lastIndexOf(".");
+  const field = dot < 0 ? "" : rest.slice(dot + 1);
+  if (!DESTINATION_FIELDS.includes(field)) {
+    throw new FlagProblem(
+      `unknown destination field "${field}"; expected destinations.NAME.FIELD=VALUE with FIELD one of ` +
+        DESTINATION_FIELDS.join(", "),
+    );
+  }
+  const entry = entryNamed(raw, "destinations", rest.slice(0, dot));
+  if (entry !== undefined) entry[field] = value;
+}
+
+/** Text -> number when it looks like one, so the schema reports "1.5" and "-1" as numbers and "abc" as text. */
+function sizeValue(text: string): unknown {
+  return /^[+-]?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
+function applyStreamFlag(raw: RawMap, flag: string, listsFromFlags: Set<string>): void {
+  const [key, value] = splitKey(flag);
+  const rest = key.slice("streams.".length);
+  const field = Object.keys(STREAM_FIELDS).find((name) => rest.endsWith(`.${name}`));
+  if (field === undefined) {
+    const dot = rest.indexOf(".");
+    throw new FlagProblem(
+      `unknown stream field "${
+        dot < 0 ? "" : rest.slice(dot + 1)
+      }"; expected streams.NAME.FIELD=VALUE with ` +
+        `FIELD one of ${Object.keys(STREAM_FIELDS).join(", ")}`,
+    );
+  }
+  const name = rest.slice(0, rest.length - field.length - 1);
+  let target = entryNamed(raw, "streams", name);
+  const path = STREAM_FIELDS[field];
+  for (const step of path.slice(0, -1)) {
+    if (target === undefined) return;
+    if (target[step] === undefined || target[step] === null) target[step] = {};
+    const next = target[step];
+    target = isRawMap(next) ? next : undefined;
+  }
+  if (target === undefined) return;
+  const last = path[path.length - 1];
+  if (!LIST_FIELDS.has(field)) {
+    target[last] = field === "buffer.size" ? sizeValue(value) : value;
+    return;
+  }
+  // A list flag replaces the file's list; repeating the flag adds to what earlier flags gave.
+  const items = value === "" ? [] : value.split(",").map((item) => item.trim());
+  const seenKey = `${name}\0${field}`;
+  const current = target[last];
+  if (listsFromFlags.has(seenKey) && Array.isArray(current)) current.push(...items);
+  else target[last] = items;
+  listsFromFlags.add(seenKey);
+}
+
+/** Applies every `--output` value to `raw` (mutated), in order. */
+export function applyOutputFlags(raw: RawMap, flags: readonly string[]): FlagResult {
+  const problems: string[] = [];
+  const listsFromFlags = new Set<string>();
+  let none = false;
+  for (const flag of flags) {
+    try {
+      if (flag === "none") {
+        none = true;
+        continue;
+      }
+      const added = shortForm(flag);
+      if (added !== undefined) listAt(raw, "destinations")?.push(...added);
+      else if (flag.startsWith("destinations.")) applyDestinationFlag(raw, flag);
+      else if (flag.startsWith("streams.")) applyStreamFlag(raw, flag, listsFromFlags);
+      else {
+        throw new FlagProblem(
+          `unknown output flag; expected destinations.NAME.FIELD=VALUE, streams.NAME.FIELD=VALUE or one of ` +
+            SHORT_FORMS,
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof FlagProblem)) throw error;
+      problems.push(`--output ${flag}: ${error.message}`);
+    }
+  }
+  const others = flags.filter((flag) => flag !== "none").map((flag) => `"${flag}"`).join(", ");
+  if (none && others !== "") {
+    problems.push(`--output none: means no output at all, so it cannot be combined with ${others}`);
+  }
+  return { none, problems };
+}

@@ -1,0 +1,104 @@
+/**
+ * `--config` YAML + `--output` flags -> one validated {@link OutputConfig}. Both become one raw
+ * object of the `output:` shape (flags on top of the file), one zod schema checks it, then
+ * defaults, the implicit `default-stream` and the cross-field rules apply.
+ *
+ * @module
+ */
+
+import { resolveDestinations } from "./destinations.ts";
+import { ConfigError } from "./errors.ts";
+import { applyOutputFlags } from "./flags.ts";
+import type { RawMap } from "./raw.ts";
+import { issueProblems, namesIn, outputSchema, validEntries } from "./schema.ts";
+import { resolveStreams } from "./streams.ts";
+import type { DestinationConfig, OutputConfig } from "./types.ts";
+import { readOutputSection } from "./yaml_file.ts";
+
+/** What the user gave: the `--config` file (if any) and every `--output`/`-o` value in order. */
+export interface ConfigInput {
+  /** The `--config` file's contents and path. */
+  yaml?: { text: string; path: string };
+  /** Every `--output`/`-o` value, in order. */
+  flags: string[];
+}
+
+/** What the configuration is checked against. */
+export interface ResolveOptions {
+  /** Names of the loaded policies; `filters.policies` must name one of these. */
+  knownPolicies: readonly string[];
+}
+
+/** A valid configuration and the notices (one line each, starting `notice: `) to print once on stderr. */
+export interface OutputResolution {
+  config: OutputConfig;
+  notices: string[];
+}
+
+/** What sluice writes with no output configuration at all: Tracee's `table` on stdout. */
+const DEFAULT_DESTINATION: DestinationConfig = {
+  name: "stdouttable",
+  type: "file",
+  format: "table",
+  path: "stdout",
+};
+
+function fail(problems: string[]): never {
+  throw new ConfigError(problems);
+}
+
+/**
+ * Resolves the output configuration. Throws {@link ConfigError} listing every problem found: a YAML
+ * syntax error stops at the file, otherwise flag, shape and cross-field problems are reported together
+ * (cross-field rules run on the entries whose shape is right).
+ */
+export function resolveOutputConfig(input: ConfigInput, options: ResolveOptions): OutputResolution {
+  const problems: string[] = [];
+  let raw: RawMap = {};
+  if (input.yaml !== undefined) {
+    const section = readOutputSection(input.yaml.text, input.yaml.path);
+    problems.push(...section.problems);
+    raw = structuredClone(section.output ?? {});
+  }
+  // A file that could not be read would make every flag naming its entries look wrong.
+  const fileFailed = problems.length > 0;
+  const flags = applyOutputFlags(raw, input.flags);
+  problems.push(...flags.problems);
+  if (fileFailed) fail(problems);
+  if (flags.none) {
+    if (problems.length > 0) fail(problems);
+    return { config: { destinations: [], streams: [] }, notices: [] };
+  }
+  const parsed = outputSchema.safeParse(raw);
+  if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => issueProblems(issue, raw)));
+  const data = parsed.success ? parsed.data : validEntries(raw);
+
+  const declaredStreams = data.streams ?? [];
+  const given = data.destinations ?? [];
+  const nothingConfigured = isEmptyList(raw.destinations) && isEmptyList(raw.streams);
+  const declared = nothingConfigured ? [DEFAULT_DESTINATION] : given;
+  const destinations = resolveDestinations(declared);
+  const streams = resolveStreams(declaredStreams, {
+    destinations: nothingConfigured ? [DEFAULT_DESTINATION.name] : [...new Set(namesIn(raw.destinations))],
+    knownPolicies: options.knownPolicies,
+  });
+  problems.push(...duplicateNames("destinations", declared), ...duplicateNames("streams", declaredStreams));
+  problems.push(...destinations.problems, ...streams.problems);
+  if (problems.length > 0) fail(problems);
+  return {
+    config: { destinations: destinations.destinations, streams: streams.streams },
+    notices: destinations.notices,
+  };
+}
+
+function isEmptyList(value: unknown): boolean {
+  return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+}
+
+function duplicateNames(kind: string, entries: readonly { name: string }[]): string[] {
+  const counts = new Map<string, number>();
+  for (const { name } of entries) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts]
+    .filter(([, count]) => count > 1)
+    .map(([name, count]) => `${kind}.${name}: the name is used by ${count} ${kind}; names must be unique`);
+}

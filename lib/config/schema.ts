@@ -1,0 +1,169 @@
+/**
+ * The one zod schema of Tracee's `output:` object (file and flags alike), and its issues
+ * turned into problem lines that name the field by the names the user wrote.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { isRawMap, type RawMap } from "./raw.ts";
+
+const name = z.string().min(1);
+const names = z.array(z.string().min(1)).nullish();
+
+function isFormat(value: string): boolean {
+  return value === "json" || value === "table" || /^gotemplate=.+/.test(value);
+}
+
+function isPositiveInteger(value: unknown): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value > 0;
+}
+
+const destinationSchema = z.strictObject({
+  name,
+  type: z.enum(["file", "webhook", "forward"]).nullish(),
+  format: z.string().refine(isFormat, { message: 'expected "json", "table" or "gotemplate=PATH"' }).nullish(),
+  path: z.string().min(1).nullish(),
+  url: z.string().min(1).nullish(),
+});
+
+const filtersSchema = z.strictObject({ events: names, policies: names });
+
+const bufferSchema = z.strictObject({
+  size: z.custom<number>(isPositiveInteger, { message: "expected a positive integer" }).nullish(),
+  mode: z.enum(["block", "drop"]).nullish(),
+});
+
+const streamSchema = z.strictObject({
+  name,
+  destinations: names,
+  filters: filtersSchema.nullish(),
+  buffer: bufferSchema.nullish(),
+});
+
+/** Tracee's `output:` object: every field optional here; defaults and cross-field rules come after. */
+export const outputSchema = z.strictObject({
+  destinations: z.array(destinationSchema).nullish(),
+  streams: z.array(streamSchema).nullish(),
+});
+
+/** The output object once it matches {@link outputSchema}. */
+export type ParsedOutput = z.infer<typeof outputSchema>;
+
+/** Known fields by where they appear (list indexes left out of the key). */
+const KNOWN_FIELDS: Record<string, string[]> = {
+  "": Object.keys(outputSchema.shape),
+  "destinations": Object.keys(destinationSchema.shape),
+  "streams": Object.keys(streamSchema.shape),
+  "streams.filters": Object.keys(filtersSchema.shape),
+  "streams.buffer": Object.keys(bufferSchema.shape),
+};
+
+type Path = readonly PropertyKey[];
+
+/** `streams.tracing.buffer.mode`, using an entry's name where it has one and `[index]` otherwise. */
+export function displayPath(path: Path, raw: RawMap): string {
+  let text = "";
+  let node: unknown = raw;
+  path.forEach((step, depth) => {
+    const entry = Array.isArray(node)
+      ? node[step as number]
+      : isRawMap(node)
+      ? node[String(step)]
+      : undefined;
+    if (typeof step === "number") {
+      const entryName = depth === 1 && isRawMap(entry) ? entry.name : undefined;
+      text += typeof entryName === "string" && entryName !== "" ? `.${entryName}` : `[${step}]`;
+    } else {
+      text += text === "" ? String(step) : `.${String(step)}`;
+    }
+    node = entry;
+  });
+  return text;
+}
+
+function valueAt(raw: RawMap, path: Path): unknown {
+  let node: unknown = raw;
+  for (const step of path) {
+    if (Array.isArray(node)) node = node[step as number];
+    else if (isRawMap(node)) node = node[String(step)];
+    else return undefined;
+  }
+  return node;
+}
+
+/** How a bad value is shown in a problem line. */
+export function show(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (isRawMap(value)) return "a mapping";
+  if (value === null) return "nothing";
+  return JSON.stringify(value);
+}
+
+/** `"a", "b" or "c"`. */
+export function orList(values: readonly unknown[]): string {
+  const quoted = values.map((value) => JSON.stringify(value));
+  return quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  array: "a list",
+  object: "a mapping",
+  string: "a string",
+  number: "a number",
+};
+
+function fieldsKey(path: Path): string {
+  return path.filter((step) => typeof step === "string").join(".");
+}
+
+/** One zod issue -> its problem lines (an unknown-keys issue names each key on its own line). */
+export function issueProblems(issue: z.core.$ZodIssue, raw: RawMap): string[] {
+  const where = displayPath(issue.path, raw);
+  const value = valueAt(raw, issue.path);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const known = (KNOWN_FIELDS[fieldsKey(issue.path)] ?? []).join(", ");
+      return issue.keys.map((key) =>
+        `${where === "" ? key : `${where}.${key}`}: unknown field; expected one of ${known}`
+      );
+    }
+    case "invalid_value":
+      return [`${where}: expected ${orList(issue.values)}, got ${show(value)}`];
+    case "invalid_type":
+      if (value === undefined) return [`${where}: required`];
+      return [`${where}: expected ${TYPE_WORDS[issue.expected] ?? issue.expected}, got ${show(value)}`];
+    case "too_small":
+      return [`${where}: must not be empty`];
+    case "custom":
+      return [`${where}: ${issue.message}, got ${show(value)}`];
+    default:
+      return [`${where}: ${issue.message}`];
+  }
+}
+
+/**
+ * The entries of `raw` that match their part of {@link outputSchema} on their own, so that
+ * cross-field rules can still be checked and reported alongside the shape problems.
+ */
+export function validEntries(raw: RawMap): ParsedOutput {
+  const pick = <T>(list: unknown, schema: z.ZodType<T>): T[] =>
+    Array.isArray(list)
+      ? list.flatMap((entry) => {
+        const result = schema.safeParse(entry);
+        return result.success ? [result.data] : [];
+      })
+      : [];
+  return {
+    destinations: pick(raw.destinations, destinationSchema),
+    streams: pick(raw.streams, streamSchema),
+  };
+}
+
+/** The non-empty names written in a raw list, valid entries or not. */
+export function namesIn(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry) =>
+    isRawMap(entry) && typeof entry.name === "string" && entry.name !== "" ? [entry.name] : []
+  );
+}
