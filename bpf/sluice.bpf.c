@@ -34,6 +34,7 @@ struct settings {
 };
 
 struct saved_args {
+	u64 id; // syscall number + 1; 0 when nothing is pending
 	u64 a[6];
 };
 
@@ -81,10 +82,11 @@ struct {
 	__type(value, struct scratch);
 } pathbuf SEC(".maps");
 
+// Arguments saved at syscall entry, per task: task storage is far cheaper than a hash map.
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct saved_args);
 } args SEC(".maps");
 
@@ -106,22 +108,26 @@ static __always_inline u32 unique_id(u32 host_id, u64 start_time)
 	return (u32)(((start_time ^ ((u64)host_id << 32)) * 0x9E3779B97F4A7C15ULL) >> 32);
 }
 
+// Direct loads through BTF pointers: far cheaper than a probe-read helper call per field.
 static __always_inline u32 ns_nr(struct pid *p)
 {
+	unsigned int level = p->level;
+	if (level == 0)
+		return p->numbers[0].nr;
 	struct upid upid = {};
-	unsigned int level = BPF_CORE_READ(p, level);
-	bpf_core_read(&upid, sizeof(upid), &p->numbers[level]);
+	bpf_core_read(&upid, sizeof(upid), (void *)((u64)p + bpf_core_field_offset(struct pid, numbers)) +
+						   (level & 31) * sizeof(struct upid));
 	return upid.nr;
 }
 
 static __always_inline u32 task_ns_tid(struct task_struct *t)
 {
-	return ns_nr(BPF_CORE_READ(t, thread_pid));
+	return ns_nr(t->thread_pid);
 }
 
 static __always_inline u32 task_ns_tgid(struct task_struct *t)
 {
-	return ns_nr(BPF_CORE_READ(t, group_leader, thread_pid));
+	return ns_nr(t->group_leader->thread_pid);
 }
 
 static __always_inline void split_ns(u64 ns, u32 *sec, u32 *nsec)
@@ -143,10 +149,10 @@ static __always_inline struct record_header *begin(u32 event_id, u32 syscall, s6
 	if (!s)
 		return NULL;
 	struct record_header *h = (struct record_header *)s->data;
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
-	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
-	u64 start = BPF_CORE_READ(task, start_time);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *leader = task->group_leader;
+	struct task_struct *parent = task->real_parent;
+	u64 start = task->start_time;
 
 	split_ns(bpf_ktime_get_ns(), &h->ts_sec, &h->ts_nsec);
 	split_ns(start, &h->start_sec, &h->start_nsec);
@@ -156,14 +162,14 @@ static __always_inline struct record_header *begin(u32 event_id, u32 syscall, s6
 	h->host_pid = pid_tgid >> 32;
 	h->tid = task_ns_tid(task);
 	h->pid = task_ns_tgid(task);
-	h->host_ppid = BPF_CORE_READ(parent, tgid);
+	h->host_ppid = parent->tgid;
 	h->ppid = task_ns_tgid(parent);
 	h->uid = (u32)bpf_get_current_uid_gid();
-	h->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-	h->pid_ns = BPF_CORE_READ(task, nsproxy, pid_ns_for_children, ns.inum);
+	h->mnt_ns = task->nsproxy->mnt_ns->ns.inum;
+	h->pid_ns = task->nsproxy->pid_ns_for_children->ns.inum;
 	h->thread_unique_id = unique_id(h->host_tid, start);
-	h->process_unique_id = unique_id(h->host_pid, BPF_CORE_READ(leader, start_time));
-	h->parent_unique_id = unique_id(h->host_ppid, BPF_CORE_READ(parent, group_leader, start_time));
+	h->process_unique_id = unique_id(h->host_pid, leader->start_time);
+	h->parent_unique_id = unique_id(h->host_ppid, parent->group_leader->start_time);
 	h->syscall = syscall;
 	h->retval = retval;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
@@ -291,9 +297,9 @@ static __always_inline u32 put_user_argv(u8 *buf, u32 off, u8 field, const char 
 
 static __always_inline u32 current_argv(u8 *buf, u32 off, u8 field)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	u64 start = BPF_CORE_READ(task, mm, arg_start);
-	u64 end = BPF_CORE_READ(task, mm, arg_end);
+	struct task_struct *task = bpf_get_current_task_btf();
+	u64 start = task->mm->arg_start;
+	u64 end = task->mm->arg_end;
 	return put_user_block(buf, off, field, start, end);
 }
 
@@ -352,33 +358,32 @@ static __always_inline u32 put_path(u8 *buf, u32 off, u8 field, const struct pat
 	return put_len(buf, off, field, WIRE_STR, len);
 }
 
-static __always_inline bool compat_task(void)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
-}
-
-SEC("raw_tp/sys_enter")
+SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	if (id < 0 || id >= EVENT_ID_LIMIT || !is_enabled(id) || compat_task())
+	if (id < 0 || id >= EVENT_ID_LIMIT || !is_enabled(id))
 		return 0;
-	struct saved_args a = {};
-	a.a[0] = BPF_CORE_READ(regs, di);
-	a.a[1] = BPF_CORE_READ(regs, si);
-	a.a[2] = BPF_CORE_READ(regs, dx);
-	a.a[3] = BPF_CORE_READ(regs, r10);
-	a.a[4] = BPF_CORE_READ(regs, r8);
-	a.a[5] = BPF_CORE_READ(regs, r9);
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (task->thread_info.status & TS_COMPAT)
+		return 0;
+	struct saved_args *a = bpf_task_storage_get(&args, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!a)
+		return 0;
+	a->id = id + 1;
+	a->a[0] = regs->di;
+	a->a[1] = regs->si;
+	a->a[2] = regs->dx;
+	a->a[3] = regs->r10;
+	a->a[4] = regs->r8;
+	a->a[5] = regs->r9;
 	u32 tid = (u32)bpf_get_current_pid_tgid();
-	bpf_map_update_elem(&args, &tid, &a, BPF_ANY);
 	if (id == SYS_EXECVE || id == SYS_EXECVEAT) {
 		// A successful exec replaces the memory the pathname lives in: keep a copy for sys_exit.
 		u32 zero = 0;
 		struct scratch *s = bpf_map_lookup_elem(&pathbuf, &zero);
 		if (!s)
 			return 0;
-		const void *name = (const void *)(id == SYS_EXECVE ? a.a[0] : a.a[1]);
+		const void *name = (const void *)(id == SYS_EXECVE ? a->a[0] : a->a[1]);
 		if (bpf_probe_read_user_str(s->data, STR_MAX, name) > 0)
 			bpf_map_update_elem(&exec_paths, &tid, s->data, BPF_ANY);
 	}
@@ -407,18 +412,18 @@ static __always_inline u32 exec_args(u8 *buf, u32 off, u32 tid, struct saved_arg
 	return off;
 }
 
-SEC("raw_tp/sys_exit")
+SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	long id = BPF_CORE_READ(regs, orig_ax);
+	long id = regs->orig_ax;
 	if (id < 0 || id >= EVENT_ID_LIMIT || !is_enabled(id))
 		return 0;
 	u32 tid = (u32)bpf_get_current_pid_tgid();
-	struct saved_args *sa = bpf_map_lookup_elem(&args, &tid);
-	if (!sa)
+	struct saved_args *sa = bpf_task_storage_get(&args, bpf_get_current_task_btf(), 0, 0);
+	if (!sa || sa->id != (u64)id + 1)
 		return 0;
 	struct saved_args a = *sa;
-	bpf_map_delete_elem(&args, &tid);
+	sa->id = 0;
 	struct record_header *h = begin(id, id, ret);
 	if (!h)
 		return 0;

@@ -8,7 +8,7 @@
  */
 
 import { type EventDefinition, EVENTS } from "./catalog.ts";
-import { type DataField, type Event, KERNEL_CONTEXT, type SockAddr } from "./event.ts";
+import { type DataField, type Event, type EventThread, KERNEL_CONTEXT, type SockAddr } from "./event.ts";
 
 /** Size of `struct record_header`. */
 export const HEADER_BYTES = 112;
@@ -53,13 +53,16 @@ export class RecordDecoder {
   readonly #offsetNsec: number;
   readonly #lookup: ProcessLookup;
   readonly #decoder = new TextDecoder();
-  #cachedSecond = -1;
-  #cachedPrefix = "";
+  readonly #time: (monoSec: number, monoNsec: number) => string;
+  /** Thread start times seldom share a second with event times: each has its own cache. */
+  readonly #startTime: (monoSec: number, monoNsec: number) => string;
 
   /** `offset` is wall clock minus CLOCK_MONOTONIC, as [seconds, nanoseconds]. */
   constructor(offset: [number, number], lookup: ProcessLookup) {
     [this.#offsetSec, this.#offsetNsec] = offset;
     this.#lookup = lookup;
+    this.#time = timeFormatter(offset);
+    this.#startTime = timeFormatter(offset);
   }
 
   /** The event in `bytes[start, start + length)`, or `undefined` for a record of an unknown event. */
@@ -90,28 +93,34 @@ export class RecordDecoder {
       workload,
       data,
     };
-    workload.process = {
-      ...(executable === undefined ? {} : { executable: { path: executable } }),
-      unique_id: view.getUint32(start + 68, true),
-      host_pid: hostPid,
-      pid: view.getUint32(start + 40, true),
-      real_user: { id: view.getUint32(start + 52, true) },
-      thread: {
-        start_time: this.#time(view.getUint32(start + 8, true), view.getUint32(start + 12, true)),
-        name: this.#string(bytes, start + 88, start + 104),
-        unique_id: view.getUint32(start + 64, true),
-        host_tid: hostTid,
-        tid: view.getUint32(start + 36, true),
-        ...(syscall === NO_SYSCALL
-          ? {}
-          : { syscall: definition.syscall ? definition.name : String(syscall) }),
-      },
-      ancestors: [{
-        unique_id: view.getUint32(start + 72, true),
-        host_pid: hostPpid,
-        pid: view.getUint32(start + 48, true),
-      }],
+    const thread: EventThread = {
+      start_time: this.#startTime(view.getUint32(start + 8, true), view.getUint32(start + 12, true)),
+      name: this.#string(bytes, start + 88, start + 104),
+      unique_id: view.getUint32(start + 64, true),
+      host_tid: hostTid,
+      tid: view.getUint32(start + 36, true),
     };
+    if (syscall !== NO_SYSCALL) thread.syscall = definition.syscall ? definition.name : String(syscall);
+    const ancestors = [{
+      unique_id: view.getUint32(start + 72, true),
+      host_pid: hostPpid,
+      pid: view.getUint32(start + 48, true),
+    }];
+    const uniqueId = view.getUint32(start + 68, true);
+    const pid = view.getUint32(start + 40, true);
+    const realUser = { id: view.getUint32(start + 52, true) };
+    // Two literals rather than a spread: executable comes first in Tracee's key order.
+    workload.process = executable === undefined
+      ? { unique_id: uniqueId, host_pid: hostPid, pid, real_user: realUser, thread, ancestors }
+      : {
+        executable: { path: executable },
+        unique_id: uniqueId,
+        host_pid: hostPid,
+        pid,
+        real_user: realUser,
+        thread,
+        ancestors,
+      };
     if (container !== undefined) workload.container = { id: container };
     event[KERNEL_CONTEXT] = {
       cgroup_id: view.getUint32(start + 20, true) * 4294967296 + view.getUint32(start + 16, true),
@@ -202,21 +211,6 @@ export class RecordDecoder {
     }
   }
 
-  /** RFC 3339 with nanoseconds, UTC, from a CLOCK_MONOTONIC reading. */
-  #time(monoSec: number, monoNsec: number): string {
-    let sec = monoSec + this.#offsetSec;
-    let nsec = monoNsec + this.#offsetNsec;
-    if (nsec >= 1_000_000_000) {
-      nsec -= 1_000_000_000;
-      sec += 1;
-    }
-    if (sec !== this.#cachedSecond) {
-      this.#cachedSecond = sec;
-      this.#cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19);
-    }
-    return `${this.#cachedPrefix}.${String(nsec).padStart(9, "0")}Z`;
-  }
-
   #epochNs(monoNs: bigint): bigint {
     return monoNs + BigInt(this.#offsetSec) * 1_000_000_000n + BigInt(this.#offsetNsec);
   }
@@ -246,18 +240,54 @@ export class RecordDecoder {
   }
 }
 
+/** RFC 3339 with nanoseconds, UTC, from CLOCK_MONOTONIC readings; caches the text of the last second. */
+function timeFormatter(
+  [offsetSec, offsetNsec]: [number, number],
+): (monoSec: number, monoNsec: number) => string {
+  let cachedSecond = -1;
+  let cachedPrefix = "";
+  return (monoSec, monoNsec) => {
+    let sec = monoSec + offsetSec;
+    let nsec = monoNsec + offsetNsec;
+    if (nsec >= 1_000_000_000) {
+      nsec -= 1_000_000_000;
+      sec += 1;
+    }
+    if (sec !== cachedSecond) {
+      cachedSecond = sec;
+      cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19);
+    }
+    return `${cachedPrefix}.${String(nsec).padStart(9, "0")}Z`;
+  };
+}
+
 function numberField(name: string, type: string, n: number | bigint): DataField {
+  if (typeof n === "number") {
+    // 32-bit wire values: the common case, kept free of BigInt.
+    switch (type) {
+      case "int32":
+        return { name, int32: n | 0 };
+      case "u_int32":
+        return { name, u_int32: n >>> 0 };
+      case "int64":
+        return { name, int64: String(n) };
+      case "bool":
+        return { name, bool: n !== 0 };
+      default:
+        return { name, u_int64: String(n >>> 0) };
+    }
+  }
   switch (type) {
     case "int32":
-      return { name, int32: Number(BigInt.asIntN(32, BigInt(n))) };
+      return { name, int32: Number(BigInt.asIntN(32, n)) };
     case "u_int32":
-      return { name, u_int32: Number(BigInt.asUintN(32, BigInt(n))) };
+      return { name, u_int32: Number(BigInt.asUintN(32, n)) };
     case "int64":
-      return { name, int64: BigInt.asIntN(64, BigInt(n)).toString() };
+      return { name, int64: BigInt.asIntN(64, n).toString() };
     case "bool":
-      return { name, bool: n !== 0 && n !== 0n };
+      return { name, bool: n !== 0n };
     default:
-      return { name, u_int64: BigInt.asUintN(64, BigInt(n)).toString() };
+      return { name, u_int64: BigInt.asUintN(64, n).toString() };
   }
 }
 

@@ -53,6 +53,8 @@ export function procLookup(): ProcessLookup {
       try {
         text = Deno.readTextFileSync(`/proc/${hostPid}/cgroup`);
       } catch {
+        // Gone already: remember that, a failed read costs far more than an event.
+        bounded(byPid).set(hostPid, null);
         return undefined;
       }
       const id = containerFromCgroup(text) ?? null;
