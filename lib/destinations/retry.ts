@@ -57,7 +57,8 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
  */
 export class ShutdownClock {
   #deadline = Infinity;
-  #wake = new Set<() => void>();
+  /** Sleepers and their timers (undefined: waiting for a deadline not yet set). */
+  #sleepers = new Map<() => void, ReturnType<typeof setTimeout> | undefined>();
 
   /** `graceMs`: how long retries go on after shutdown begins. */
   constructor(readonly graceMs: number = SHUTDOWN_GRACE_MS, signal?: AbortSignal) {
@@ -69,8 +70,11 @@ export class ShutdownClock {
   begin(): void {
     if (this.#deadline !== Infinity) return;
     this.#deadline = Date.now() + this.graceMs;
-    const timer = setTimeout(() => this.#wakeAll(), this.graceMs);
-    Deno.unrefTimer(timer);
+    // A sleeper whose wait outlasts the grace period wakes at the deadline instead.
+    for (const [wake, timer] of this.#sleepers) {
+      clearTimeout(timer);
+      this.#sleepers.set(wake, setTimeout(wake, this.graceMs));
+    }
   }
 
   /** True once the grace period after shutdown has run out. */
@@ -83,22 +87,17 @@ export class ShutdownClock {
     return this.#deadline - Date.now();
   }
 
-  /** Waits `ms`, or less if the grace deadline comes first. */
+  /** Waits `ms` (Infinity: until the grace deadline), or less if the deadline comes first. */
   sleep(ms: number): Promise<void> {
     const wait = Math.max(0, Math.min(ms, this.remaining()));
     return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#wake.delete(done);
+      const wake = () => {
+        clearTimeout(this.#sleepers.get(wake));
+        this.#sleepers.delete(wake);
         resolve();
       };
-      const timer = setTimeout(done, wait);
-      this.#wake.add(done);
+      this.#sleepers.set(wake, Number.isFinite(wait) ? setTimeout(wake, wait) : undefined);
     });
-  }
-
-  #wakeAll(): void {
-    for (const wake of [...this.#wake]) wake();
   }
 }
 

@@ -1,0 +1,139 @@
+/**
+ * The `forward` destination: events to a Fluentd / Fluent Bit collector over the Fluent
+ * Forward protocol (npm `@fluent-org/logger`), each as Tracee's record `{"event": TEXT}`
+ * under the URL's `tag`. The library reconnects with backoff and, with `requireAck`, waits
+ * for the server to acknowledge each chunk; what fails or goes unacknowledged is resent.
+ *
+ * @module
+ */
+
+import { EventTime, FluentClient, type FluentClientOptions } from "@fluent-org/logger";
+import type { DestinationConfig } from "../config/types.ts";
+import type { Event } from "../events/event.ts";
+import { createFormatter } from "../format/create.ts";
+import type { Formatter } from "../format/format.ts";
+import { type BatchSink, type Destination, newMetrics, sinkDestination } from "./destination.ts";
+import { DROP_MODE_ATTEMPTS, FIRST_DELAY_MS, MAX_DELAY_MS, nextDelay, ShutdownClock } from "./retry.ts";
+import { type ForwardSettings, parseForward } from "./url_options.ts";
+import type { NetworkDestinationOptions } from "./webhook.ts";
+
+/** Options of {@link createForwardDestination}. */
+export interface ForwardDestinationOptions extends NetworkDestinationOptions {
+  /** Prints a one-line notice (an `http://` URL read as `tcp://`). */
+  notice: (line: string) => void;
+}
+
+type Record = { event: string };
+
+/** Tracee's timestamps carry nanoseconds; the protocol's EventTime keeps them. */
+function eventTime(timestamp: string): EventTime {
+  const ms = Date.parse(timestamp);
+  if (Number.isNaN(ms)) return EventTime.now();
+  const fraction = /\.(\d+)/.exec(timestamp)?.[1] ?? "0";
+  return new EventTime(Math.floor(ms / 1000), Number(fraction.padEnd(9, "0").slice(0, 9)));
+}
+
+function clientOptions(settings: ForwardSettings): FluentClientOptions {
+  const security = settings.sharedKey === undefined ? undefined : {
+    clientHostname: Deno.hostname(),
+    sharedKey: settings.sharedKey,
+    username: settings.username,
+    password: settings.password,
+  };
+  return {
+    eventMode: "PackedForward",
+    socket: {
+      host: settings.host,
+      port: settings.port,
+      timeout: settings.connectionTimeoutMs,
+      tls: settings.tls ? { servername: settings.host } : undefined,
+      reconnect: { backoff: 2, delay: FIRST_DELAY_MS, minDelay: FIRST_DELAY_MS, maxDelay: MAX_DELAY_MS },
+    },
+    security,
+    ack: settings.requireAck ? { ackTimeout: settings.connectionTimeoutMs } : undefined,
+  };
+}
+
+/** Settles every promise or gives up on the rest after `wait` (Infinity: until the clock's deadline). */
+async function settleWithin(
+  promises: Promise<void>[],
+  clock: ShutdownClock,
+  waitMs: number,
+): Promise<("ok" | "failed" | "pending")[]> {
+  const states: ("ok" | "failed" | "pending")[] = promises.map(() => "pending");
+  const all = Promise.all(promises.map((p, i) => p.then(() => states[i] = "ok", () => states[i] = "failed")));
+  await Promise.race([all, clock.sleep(waitMs)]);
+  return states;
+}
+
+/** Opens a forward destination; throws an Error listing the URL's problems. */
+export function createForwardDestination(
+  config: DestinationConfig,
+  options: ForwardDestinationOptions,
+): Destination {
+  const parsed = parseForward(config);
+  if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
+  const settings = parsed.settings;
+  if (settings.notice !== undefined) options.notice(settings.notice);
+  const formatter: Formatter = createFormatter(config.format);
+  const metrics = newMetrics();
+  const clock = new ShutdownClock(options.shutdownGraceMs, options.shutdown);
+  const warn = options.warn ?? ((line: string) => console.error(line));
+  let client = new FluentClient(settings.tag, clientOptions(settings));
+  let failing = false;
+
+  /** Drops what the client still queues, so a give-up is final, and starts a fresh client. */
+  const resetClient = async () => {
+    const old = client;
+    client = new FluentClient(settings.tag, clientOptions(settings));
+    await old.shutdown().catch(() => {});
+  };
+
+  const send = async (batch: Event[]): Promise<void> => {
+    let pending: [Record, EventTime][] = batch.map((
+      e,
+    ) => [{ event: formatter.format(e) }, eventTime(e.timestamp)]);
+    let delay = 0;
+    for (let tries = 1;; tries++) {
+      // Block mode waits for the library's own reconnects until shutdown; drop mode waits one connection timeout.
+      const waitMs = options.mode === "drop" ? settings.connectionTimeoutMs : Infinity;
+      const states = await settleWithin(pending.map(([r, t]) => client.emit(r, t)), clock, waitMs);
+      const left = pending.filter((_, i) => states[i] !== "ok");
+      metrics.delivered += pending.length - left.length;
+      if (left.length === 0) {
+        failing = false;
+        return;
+      }
+      if (states.includes("pending")) await resetClient();
+      if (!failing) {
+        warn(`destination ${config.name}: ${left.length} event(s) not yet delivered to ${config.url}`);
+      }
+      failing = true;
+      if (tries >= (options.mode === "drop" ? DROP_MODE_ATTEMPTS : Infinity) || clock.expired()) {
+        metrics.failed += left.length;
+        return;
+      }
+      delay = nextDelay(delay);
+      await clock.sleep(delay);
+      if (clock.expired()) {
+        metrics.failed += left.length;
+        return;
+      }
+      metrics.retried += left.length;
+      pending = left;
+    }
+  };
+
+  const sink: BatchSink = {
+    write: send,
+    async close() {
+      clock.begin();
+      await client.shutdown().catch(() => {});
+    },
+    async abort() {
+      clock.begin();
+      await client.shutdown().catch(() => {});
+    },
+  };
+  return sinkDestination(config.name, sink, metrics);
+}

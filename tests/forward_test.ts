@@ -1,0 +1,178 @@
+// The forward destination against FluentServer (an independent Fluent Forward implementation) on loopback.
+import assert from "node:assert/strict";
+import { FluentServer } from "@fluent-org/logger";
+import * as net from "node:net";
+import type { BufferMode } from "../lib/config/types.ts";
+import type { Destination } from "../lib/destinations/destination.ts";
+import { createForwardDestination } from "../lib/destinations/forward.ts";
+import type { Event } from "../lib/events/event.ts";
+import { makeBatch, seqOf } from "./_events.ts";
+
+interface Entry {
+  tag: string;
+  record: { event: string };
+}
+
+async function collector(port = 0) {
+  const entries: Entry[] = [];
+  const server = new FluentServer({ listenOptions: { host: "127.0.0.1", port } });
+  server.on(
+    "entry",
+    (tag: string, _time: unknown, record: { event: string }) => entries.push({ tag, record }),
+  );
+  await server.listen();
+  return { server, entries, port: server.port! };
+}
+
+function forward(url: string, mode: BufferMode = "block", extra: { shutdown?: AbortSignal } = {}) {
+  const notices: string[] = [];
+  const destination = createForwardDestination(
+    { name: "fluent", type: "forward", format: "json", url },
+    { mode, notice: (line) => notices.push(line), warn: () => {}, ...extra },
+  );
+  return { destination, notices };
+}
+
+async function pump(destination: Destination, batches: Event[][], between?: (i: number) => Promise<void>) {
+  const writer = destination.writable.getWriter();
+  for (const [i, batch] of batches.entries()) {
+    await writer.write(batch);
+    await between?.(i);
+  }
+  await writer.close();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const seqsOf = (entries: Entry[]) => entries.map((e) => seqOf(JSON.parse(e.record.event)));
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+async function freePort(): Promise<number> {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  return port;
+}
+
+Deno.test("forward delivers every event as Tracee's record under the URL's tag", async () => {
+  const c = await collector();
+  const events = makeBatch(0, 50);
+  const { destination, notices } = forward(`tcp://127.0.0.1:${c.port}?tag=severe`);
+  await pump(destination, [events.slice(0, 20), events.slice(20)]);
+  await c.server.close();
+  assert.equal(c.entries.length, 50);
+  assert.ok(c.entries.every((e) => e.tag === "severe"));
+  assert.deepEqual(c.entries.map((e) => JSON.parse(e.record.event)), events);
+  assert.deepEqual(Object.keys(c.entries[0].record), ["event"]);
+  assert.deepEqual(destination.metrics, { delivered: 50, failed: 0, retried: 0 });
+  assert.deepEqual(notices, []);
+});
+
+Deno.test("forward accepts the seed page's http:// URL as tcp with one notice; tag defaults to tracee", async () => {
+  const c = await collector();
+  const { destination, notices } = forward(`http://127.0.0.1:${c.port}`);
+  await pump(destination, [makeBatch(0, 3)]);
+  await c.server.close();
+  assert.equal(notices.length, 1);
+  assert.match(notices[0], /http:\/\/.*tcp/);
+  assert.deepEqual(c.entries.map((e) => e.tag), ["tracee", "tracee", "tracee"]);
+});
+
+Deno.test("forward with requireAck: stopping and restarting the collector mid-run still delivers all N", async () => {
+  const N = 40;
+  let c = await collector();
+  const port = c.port;
+  const received: Entry[] = [];
+  const { destination } = forward(`tcp://127.0.0.1:${port}?requireAck=true&connectionTimeout=500ms`);
+  const batches = range(8).map((i) => makeBatch(i * 5, 5));
+  await pump(destination, batches, async (i) => {
+    if (i !== 2) return;
+    received.push(...c.entries);
+    await c.server.close();
+    setTimeout(async () => {
+      c = await collector(port);
+    }, 1000);
+  });
+  const afterRestart = seqsOf(c.entries);
+  received.push(...c.entries);
+  await c.server.close();
+  const seen = new Set(seqsOf(received));
+  assert.deepEqual([...seen].sort((a, b) => a - b), range(N));
+  assert.ok(
+    afterRestart.includes(N - 1),
+    "the restarted collector received the events sent while it was down",
+  );
+  assert.equal(destination.metrics.delivered, N);
+  assert.equal(destination.metrics.failed, 0);
+});
+
+Deno.test("forward block mode waits for a collector that starts late", async () => {
+  const port = await freePort();
+  const { destination } = forward(`tcp://127.0.0.1:${port}?requireAck=true&connectionTimeout=500ms`);
+  let c: Awaited<ReturnType<typeof collector>> | undefined;
+  setTimeout(async () => c = await collector(port), 1000);
+  await pump(destination, [makeBatch(0, 10)]);
+  await c!.server.close();
+  assert.deepEqual(new Set(seqsOf(c!.entries)), new Set(range(10)));
+  assert.equal(destination.metrics.delivered, 10);
+});
+
+Deno.test("forward drop mode with no collector gives up after bounded tries and counts failed", async () => {
+  const port = await freePort();
+  const { destination } = forward(`tcp://127.0.0.1:${port}?connectionTimeout=200ms`, "drop");
+  await pump(destination, [makeBatch(0, 3), makeBatch(3, 2)]);
+  assert.deepEqual(destination.metrics, { delivered: 0, failed: 5, retried: 15 });
+});
+
+Deno.test("forward block mode: shutdown with the collector down ends after the grace period", async () => {
+  const port = await freePort();
+  const shutdown = new AbortController();
+  const destination = createForwardDestination(
+    { name: "fluent", type: "forward", format: "json", url: `tcp://127.0.0.1:${port}` },
+    { mode: "block", notice: () => {}, warn: () => {}, shutdown: shutdown.signal, shutdownGraceMs: 300 },
+  );
+  const sending = pump(destination, [makeBatch(0, 4)]);
+  await sleep(300);
+  shutdown.abort();
+  await sending;
+  assert.deepEqual(destination.metrics, { delivered: 0, failed: 4, retried: 0 });
+});
+
+Deno.test("forward with a bad URL throws naming the destination and the value", () => {
+  for (
+    const [url, text] of [["udp://h:1", "udp"], ["tcp://h:1?requireAck=yes", "yes"], [
+      "tcp://u:p@h:1",
+      "sharedKey",
+    ]]
+  ) {
+    assert.throws(
+      () => forward(url),
+      (e: Error) => e.message.includes("destinations.fluent.url") && e.message.includes(text),
+    );
+  }
+});
+
+Deno.test("forward with requireAck resends chunks a collector took but never acknowledged", async () => {
+  const port = await freePort();
+  // A black hole: accepts and reads, never acknowledges; then a real collector takes its port.
+  let swallowed = 0;
+  const sockets: net.Socket[] = [];
+  const hole = net.createServer((socket) => {
+    sockets.push(socket);
+    socket.on("data", (chunk) => swallowed += chunk.length);
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => hole.listen(port, "127.0.0.1", resolve));
+  const { destination } = forward(`tcp://127.0.0.1:${port}?requireAck=true&connectionTimeout=300ms`);
+  let c: Awaited<ReturnType<typeof collector>> | undefined;
+  setTimeout(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => hole.close(resolve));
+    c = await collector(port);
+  }, 1000);
+  await pump(destination, [makeBatch(0, 10), makeBatch(10, 10)]);
+  await c!.server.close();
+  assert.ok(swallowed > 0, "the black hole received data");
+  assert.deepEqual(new Set(seqsOf(c!.entries)), new Set(range(20)));
+  assert.equal(destination.metrics.delivered, 20);
+  assert.ok(destination.metrics.retried >= 10, `retried ${destination.metrics.retried}`);
+});
