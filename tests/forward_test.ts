@@ -46,7 +46,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seqsOf = (entries: Entry[]) => entries.map((e) => seqOf(JSON.parse(e.record.event)));
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
@@ -106,7 +106,7 @@ Deno.test("forward with requireAck: stopping and restarting the collector mid-ru
 });
 
 Deno.test("forward block mode waits for a collector that starts late", async () => {
-  const port = await freePort();
+  const port = freePort();
   const { destination } = forward(`tcp://127.0.0.1:${port}?requireAck=true&connectionTimeout=500ms`);
   let c: Awaited<ReturnType<typeof collector>> | undefined;
   setTimeout(async () => c = await collector(port), 1000);
@@ -117,14 +117,14 @@ Deno.test("forward block mode waits for a collector that starts late", async () 
 });
 
 Deno.test("forward drop mode with no collector gives up after bounded tries and counts failed", async () => {
-  const port = await freePort();
+  const port = freePort();
   const { destination } = forward(`tcp://127.0.0.1:${port}?connectionTimeout=200ms`, "drop");
   await pump(destination, [makeBatch(0, 3), makeBatch(3, 2)]);
   assert.deepEqual(destination.metrics, { delivered: 0, failed: 5, retried: 15 });
 });
 
 Deno.test("forward block mode: shutdown with the collector down ends after the grace period", async () => {
-  const port = await freePort();
+  const port = freePort();
   const shutdown = new AbortController();
   const destination = createForwardDestination(
     { name: "fluent", type: "forward", format: "json", url: `tcp://127.0.0.1:${port}` },
@@ -152,7 +152,7 @@ Deno.test("forward with a bad URL throws naming the destination and the value", 
 });
 
 Deno.test("forward with requireAck resends chunks a collector took but never acknowledged", async () => {
-  const port = await freePort();
+  const port = freePort();
   // A black hole: accepts and reads, never acknowledges; then a real collector takes its port.
   let swallowed = 0;
   const sockets: net.Socket[] = [];
