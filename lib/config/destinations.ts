@@ -8,7 +8,7 @@
 import { posix } from "node:path";
 import type { ParsedOutput } from "./schema.ts";
 import type { DestinationConfig, DestinationType } from "./types.ts";
-import { inferType, urlNotices, urlProblems } from "./url_params.ts";
+import { inferType, urlProblems } from "./url_params.ts";
 
 type ParsedDestination = NonNullable<ParsedOutput["destinations"]>[number];
 
@@ -68,7 +68,6 @@ function resolveOne(entry: ParsedDestination, out: DestinationResolution): Desti
       ok = false;
     } else {
       out.problems.push(...urlProblems(label, type, parsedUrl));
-      out.notices.push(...urlNotices(label, type, parsedUrl));
     }
   }
   if (!ok) return undefined;

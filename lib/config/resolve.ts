@@ -10,7 +10,7 @@ import { resolveDestinations } from "./destinations.ts";
 import { ConfigError } from "./errors.ts";
 import { applyOutputFlags } from "./flags.ts";
 import type { RawMap } from "./raw.ts";
-import { issueProblems, namesIn, outputSchema, validEntries } from "./schema.ts";
+import { issueProblems, namesIn, outputSchema, salvageEntries } from "./schema.ts";
 import { resolveStreams } from "./streams.ts";
 import type { DestinationConfig, OutputConfig } from "./types.ts";
 import { readOutputSection } from "./yaml_file.ts";
@@ -71,7 +71,7 @@ export function resolveOutputConfig(input: ConfigInput, options: ResolveOptions)
   }
   const parsed = outputSchema.safeParse(raw);
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => issueProblems(issue, raw)));
-  const data = parsed.success ? parsed.data : validEntries(raw);
+  const data = parsed.success ? parsed.data : salvageEntries(raw, parsed.error.issues);
 
   const declaredStreams = data.streams ?? [];
   const given = data.destinations ?? [];

@@ -142,21 +142,39 @@ export function issueProblems(issue: z.core.$ZodIssue, raw: RawMap): string[] {
   }
 }
 
+function deleteAt(root: RawMap, path: Path): void {
+  let node: unknown = root;
+  for (const step of path.slice(0, -1)) {
+    node = Array.isArray(node) ? node[step as number] : isRawMap(node) ? node[String(step)] : undefined;
+  }
+  if (isRawMap(node)) delete node[String(path[path.length - 1])];
+}
+
+function pick<T>(list: unknown, schema: z.ZodType<T>): T[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry) => {
+    const result = schema.safeParse(entry);
+    return result.success ? [result.data] : [];
+  });
+}
+
 /**
- * The entries of `raw` that match their part of {@link outputSchema} on their own, so that
- * cross-field rules can still be checked and reported alongside the shape problems.
+ * `raw` with every field the issues point at removed (a bad list item removes its list), keeping
+ * only the entries that then match: cross-field rules still run on what is left, so their problems
+ * are reported alongside the shape problems.
  */
-export function validEntries(raw: RawMap): ParsedOutput {
-  const pick = <T>(list: unknown, schema: z.ZodType<T>): T[] =>
-    Array.isArray(list)
-      ? list.flatMap((entry) => {
-        const result = schema.safeParse(entry);
-        return result.success ? [result.data] : [];
-      })
-      : [];
+export function salvageEntries(raw: RawMap, issues: readonly z.core.$ZodIssue[]): ParsedOutput {
+  const copy = structuredClone(raw);
+  for (const issue of issues) {
+    const path = typeof issue.path.at(-1) === "number" && issue.path.length > 2
+      ? issue.path.slice(0, -1)
+      : issue.path;
+    if (issue.code === "unrecognized_keys") issue.keys.forEach((key) => deleteAt(copy, [...path, key]));
+    else if (path.length > 2) deleteAt(copy, path);
+  }
   return {
-    destinations: pick(raw.destinations, destinationSchema),
-    streams: pick(raw.streams, streamSchema),
+    destinations: pick(copy.destinations, destinationSchema),
+    streams: pick(copy.streams, streamSchema),
   };
 }
 

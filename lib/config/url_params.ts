@@ -35,7 +35,7 @@ export function inferType(url: URL): Inference {
 
 function durationProblem(text: string): string | undefined {
   try {
-    return parseGoDuration(text) < 0 ? "must not be negative" : undefined;
+    return parseGoDuration(text) > 0 ? undefined : "must be positive";
   } catch {
     return "expected a Go duration such as 5s, 100ms or 1m30s";
   }
@@ -85,14 +85,4 @@ export function urlProblems(label: string, type: "webhook" | "forward", url: URL
     }
   }
   return problems;
-}
-
-/** Notices about how a URL will be used that the user may not expect. */
-export function urlNotices(label: string, type: "webhook" | "forward", url: URL): string[] {
-  if (type === "forward" && HTTP_SCHEMES.includes(url.protocol)) {
-    return [
-      `notice: ${label}: forward url scheme "${url.protocol}" is treated as "tcp:" (Tracee rejects it)`,
-    ];
-  }
-  return [];
 }
