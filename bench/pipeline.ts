@@ -106,7 +106,9 @@ async function pipeline(chunks: Uint8Array[]) {
     stream("table", "table", "block"),
     stream("sleepy", "sleepy", "drop"),
   ], destinations);
-  const policies = await loadPolicies({ policyPaths: [], scopes: [], events: [] }, { defaultEvents: undefined });
+  const policies = await loadPolicies({ policyPaths: [], scopes: [], events: [] }, {
+    defaultEvents: undefined,
+  });
   const source = createReplaySource(cycledBytes(chunks, TOTAL / DISTINCT));
   const start = performance.now();
   await runPipeline(source, policies, router);
