@@ -61,8 +61,13 @@ const KNOWN_FIELDS: Record<string, string[]> = {
 
 type Path = readonly PropertyKey[];
 
+function child(node: unknown, step: PropertyKey): unknown {
+  if (Array.isArray(node)) return node[step as number];
+  return isRawMap(node) ? node[String(step)] : undefined;
+}
+
 /** `streams.tracing.buffer.mode`, using an entry's name where it has one and `[index]` otherwise. */
-export function displayPath(path: Path, raw: RawMap): string {
+function displayPath(path: Path, raw: RawMap): string {
   let text = "";
   let node: unknown = raw;
   path.forEach((step, depth) => {
@@ -83,17 +88,11 @@ export function displayPath(path: Path, raw: RawMap): string {
 }
 
 function valueAt(raw: RawMap, path: Path): unknown {
-  let node: unknown = raw;
-  for (const step of path) {
-    if (Array.isArray(node)) node = node[step as number];
-    else if (isRawMap(node)) node = node[String(step)];
-    else return undefined;
-  }
-  return node;
+  return path.reduce<unknown>(child, raw);
 }
 
 /** How a bad value is shown in a problem line. */
-export function show(value: unknown): string {
+function show(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (isRawMap(value)) return "a mapping";
   if (value === null) return "nothing";
@@ -101,7 +100,7 @@ export function show(value: unknown): string {
 }
 
 /** `"a", "b" or "c"`. */
-export function orList(values: readonly unknown[]): string {
+function orList(values: readonly unknown[]): string {
   const quoted = values.map((value) => JSON.stringify(value));
   return quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}`;
 }
@@ -143,10 +142,7 @@ export function issueProblems(issue: z.core.$ZodIssue, raw: RawMap): string[] {
 }
 
 function deleteAt(root: RawMap, path: Path): void {
-  let node: unknown = root;
-  for (const step of path.slice(0, -1)) {
-    node = Array.isArray(node) ? node[step as number] : isRawMap(node) ? node[String(step)] : undefined;
-  }
+  const node = valueAt(root, path.slice(0, -1));
   if (isRawMap(node)) delete node[String(path[path.length - 1])];
 }
 
