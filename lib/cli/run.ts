@@ -70,11 +70,15 @@ export async function startRun(plan: Plan): Promise<number> {
     return 1;
   }
 
-  let signals = 0;
+  // `deno task` forwards the terminal's SIGINT to a child that also got it from the
+  // process group, so a repeat within a second is the same Ctrl-C, not a second one.
+  let firstSignal = 0;
   const onSignal = () => {
-    signals++;
-    if (signals === 1) source.stop();
-    else {
+    const now = performance.now();
+    if (firstSignal === 0) {
+      firstSignal = now;
+      source.stop();
+    } else if (now - firstSignal > 1000) {
       warn("second signal: exiting without draining");
       Deno.exit(1);
     }
