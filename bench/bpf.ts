@@ -1,0 +1,126 @@
+/**
+ * `deno task bench:bpf`: the cost of tracing openat. One compiled workload does N openat+close
+ * pairs (a) untraced, (b) traced by sluice (`-e openat`, block mode, json to /dev/null), and
+ * (c) traced by bpftrace printing the same fields to /dev/null. Prints each rate, the lost counts,
+ * and last `sluice/untraced ratio: X.XX`.
+ *
+ * Run as root: `deno task bench:bpf [N]` (default N = 500000).
+ *
+ * @module
+ */
+
+import { buildWorkload, runWorkload } from "./workload.ts";
+
+const N = Number(Deno.args[0] ?? 500_000);
+const root = `${import.meta.dirname}/..`;
+const target = `/tmp/sluice-bench-openat-${Deno.pid}`;
+const decoder = new TextDecoder();
+
+const BPFTRACE_SCRIPT = `
+tracepoint:syscalls:sys_enter_openat {
+  @dirfd[tid] = args->dfd; @path[tid] = str(args->filename); @flags[tid] = args->flags; @mode[tid] = args->mode;
+}
+tracepoint:syscalls:sys_exit_openat /@flags[tid] >= 0/ {
+  printf("{\\"ts\\":%llu,\\"pid\\":%d,\\"tid\\":%d,\\"uid\\":%d,\\"comm\\":\\"%s\\",\\"dirfd\\":%d,\\"pathname\\":\\"%s\\",\\"flags\\":%d,\\"mode\\":%d,\\"ret\\":%d}\\n",
+    nsecs, pid, tid, uid, comm, @dirfd[tid], @path[tid], @flags[tid], @mode[tid], args->ret);
+  delete(@dirfd[tid]); delete(@path[tid]); delete(@flags[tid]); delete(@mode[tid]);
+}`;
+
+/** Ids of every loaded BPF program. */
+async function programIds(): Promise<Set<number>> {
+  const output = await new Deno.Command("bpftool", { args: ["prog", "show", "--json"] }).output();
+  if (!output.success) throw new Error("bpftool prog show failed: run the benchmark as root");
+  return new Set((JSON.parse(decoder.decode(output.stdout)) as { id: number }[]).map((p) => p.id));
+}
+
+/** Resolves once `count` programs not in `before` are loaded (the tracer has attached), or throws. */
+async function attached(before: Set<number>, count: number, what: string, child: Deno.ChildProcess) {
+  let exited = false;
+  child.status.then(() => exited = true);
+  for (let i = 0; i < 300; i++) {
+    const now = await programIds();
+    if ([...now].filter((id) => !before.has(id)).length >= count) return;
+    if (exited) throw new Error(`${what} exited before attaching`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not attach within 30 s`);
+}
+
+async function rate(): Promise<number> {
+  return Number((await runWorkload(["open", target, String(N)])).split(" ")[1]);
+}
+
+/** Runs the workload under a tracer started by `command`; stops it with SIGINT and returns its stderr. */
+async function traced(what: string, command: Deno.Command, programs: number) {
+  const before = await programIds();
+  const child = command.spawn();
+  await attached(before, programs, what, child);
+  const measured = await rate();
+  child.kill("SIGINT");
+  const output = await child.output();
+  return { rate: measured, stderr: decoder.decode(output.stderr) };
+}
+
+async function ensureTracefs(): Promise<boolean> {
+  const mounted = await Deno.readTextFile("/proc/mounts");
+  if (mounted.split("\n").some((line) => line.split(" ")[2] === "tracefs")) return false;
+  // bpftrace reads tracepoint formats from tracefs; sluice itself does not need it.
+  const mount = await new Deno.Command("mount", { args: ["-t", "tracefs", "nodev", "/sys/kernel/tracing"] })
+    .output();
+  if (!mount.success) {
+    throw new Error("tracefs is not mounted and could not be mounted at /sys/kernel/tracing");
+  }
+  return true;
+}
+
+await buildWorkload();
+await Deno.writeTextFile(target, "sluice");
+const mountedTracefs = await ensureTracefs();
+try {
+  console.log(`workload: ${N} openat+close pairs of ${target}`);
+  const untraced = await rate();
+  console.log(`untraced: ${untraced.toFixed(0)} openat/s`);
+
+  const sluice = await traced(
+    "sluice",
+    new Deno.Command(Deno.execPath(), {
+      // Deno asks for --allow-all to open anything under /dev, /dev/null included.
+      args: [
+        "run",
+        "--allow-all",
+        `${root}/main.ts`,
+        "-e",
+        "openat",
+        "-o",
+        "json:/dev/null",
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }),
+    2,
+  );
+  const sluiceLost = /lost events: (\d+)/.exec(sluice.stderr);
+  if (sluiceLost === null) throw new Error(`sluice printed no lost events count:\n${sluice.stderr}`);
+  console.log(`sluice:   ${sluice.rate.toFixed(0)} openat/s, lost ${sluiceLost[1]}`);
+
+  // bpftrace writes its "Lost N events" lines into its output: a file read afterwards, not /dev/null.
+  const bpftraceOut = await Deno.makeTempFile({ prefix: "sluice-bench-bpftrace-" });
+  const bpftrace = await traced(
+    "bpftrace",
+    new Deno.Command("bpftrace", {
+      args: ["-o", bpftraceOut, "-e", BPFTRACE_SCRIPT],
+      stdout: "null",
+      stderr: "piped",
+    }),
+    2,
+  );
+  const bpftraceLost = [...(await Deno.readTextFile(bpftraceOut)).matchAll(/Lost (\d+) events/g)]
+    .reduce((sum, m) => sum + Number(m[1]), 0);
+  await Deno.remove(bpftraceOut);
+  console.log(`bpftrace: ${bpftrace.rate.toFixed(0)} openat/s, lost ${bpftraceLost}`);
+  console.log(`sluice/bpftrace ratio: ${(sluice.rate / bpftrace.rate).toFixed(2)}`);
+  console.log(`sluice/untraced ratio: ${(sluice.rate / untraced).toFixed(2)}`);
+} finally {
+  await Deno.remove(target).catch(() => {});
+  if (mountedTracefs) await new Deno.Command("umount", { args: ["/sys/kernel/tracing"] }).output();
+}
