@@ -1,28 +1,12 @@
 // The forward destination against FluentServer (an independent Fluent Forward implementation) on loopback.
 import assert from "node:assert/strict";
-import { FluentServer } from "@fluent-org/logger";
 import * as net from "node:net";
 import type { BufferMode } from "../lib/config/types.ts";
 import type { Destination } from "../lib/destinations/destination.ts";
 import { createForwardDestination } from "../lib/destinations/forward.ts";
 import type { Event } from "../lib/events/event.ts";
 import { makeBatch, seqOf } from "./_events.ts";
-
-interface Entry {
-  tag: string;
-  record: { event: string };
-}
-
-async function collector(port = 0) {
-  const entries: Entry[] = [];
-  const server = new FluentServer({ listenOptions: { host: "127.0.0.1", port } });
-  server.on(
-    "entry",
-    (tag: string, _time: unknown, record: { event: string }) => entries.push({ tag, record }),
-  );
-  await server.listen();
-  return { server, entries, port: server.port! };
-}
+import { collector, type Entry, freePort, range, sleep } from "./_receivers.ts";
 
 function forward(url: string, mode: BufferMode = "block", extra: { shutdown?: AbortSignal } = {}) {
   const notices: string[] = [];
@@ -42,16 +26,7 @@ async function pump(destination: Destination, batches: Event[][], between?: (i: 
   await writer.close();
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seqsOf = (entries: Entry[]) => entries.map((e) => seqOf(JSON.parse(e.record.event)));
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-function freePort(): number {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  return port;
-}
 
 Deno.test("forward delivers every event as Tracee's record under the URL's tag", async () => {
   const c = await collector();

@@ -1,29 +1,13 @@
 // The webhook destination against real HTTP servers (Deno.serve) on loopback, under faults.
 import assert from "node:assert/strict";
-import type { BufferMode } from "../lib/config/types.ts";
+import { join } from "node:path";
+import type { BufferMode, StreamConfig } from "../lib/config/types.ts";
 import type { Destination } from "../lib/destinations/destination.ts";
 import { createWebhookDestination } from "../lib/destinations/webhook.ts";
 import type { Event } from "../lib/events/event.ts";
-import { makeBatch } from "./_events.ts";
-
-type Handler = (request: Request, body: string, count: number) => Response | Promise<Response>;
-
-/** A receiver on 127.0.0.1 that records every body it accepts (2xx) in arrival order. */
-function receiver(handler: Handler = () => new Response("ok"), port = 0) {
-  const bodies: string[] = [];
-  const urls: string[] = [];
-  let count = 0;
-  const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, async (request) => {
-    const body = await request.text();
-    const response = await handler(request, body, ++count);
-    if (response.ok) {
-      bodies.push(body);
-      urls.push(request.url);
-    }
-    return response;
-  });
-  return { server, bodies, urls, port: server.addr.port, requests: () => count };
-}
+import { createRouter, type Router } from "../lib/streams/router.ts";
+import { makeBatch, makeEvent } from "./_events.ts";
+import { bodySeqs, collector, freePort, range, receiver, sleep } from "./_receivers.ts";
 
 function webhook(url: string, mode: BufferMode = "block", extra: { shutdown?: AbortSignal } = {}) {
   const warnings: string[] = [];
@@ -39,10 +23,6 @@ async function pump(destination: Destination, batches: Event[][]): Promise<void>
   for (const batch of batches) await writer.write(batch);
   await writer.close();
 }
-
-const seqs = (bodies: string[]) =>
-  bodies.flatMap((b) => b.trim().split("\n")).map((line) => (JSON.parse(line) as Event).data![0].int32);
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 Deno.test("webhook posts each event as Tracee JSON, keeping unknown query parameters", async () => {
   const r = receiver();
@@ -77,7 +57,7 @@ Deno.test("webhook block mode: a server answering 500 to every other request get
   const N = 30;
   await pump(destination, [makeBatch(0, 10), makeBatch(10, 20)]);
   await r.server.shutdown();
-  assert.deepEqual(seqs(r.bodies), range(N));
+  assert.deepEqual(bodySeqs(r.bodies), range(N));
   assert.deepEqual(destination.metrics.delivered, N);
   assert.deepEqual(destination.metrics.failed, 0);
   assert.deepEqual(destination.metrics.retried, r.requests() - N);
@@ -85,9 +65,7 @@ Deno.test("webhook block mode: a server answering 500 to every other request get
 });
 
 Deno.test("webhook block mode: a server down for its first two seconds still gets every event once, in order", async () => {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
+  const port = freePort();
   const N = 25;
   const { destination, warnings } = webhook(`http://127.0.0.1:${port}/`);
   const started = Date.now();
@@ -96,7 +74,7 @@ Deno.test("webhook block mode: a server down for its first two seconds still get
   const r = receiver(undefined, port);
   await sending;
   await r.server.shutdown();
-  assert.deepEqual(seqs(r.bodies), range(N));
+  assert.deepEqual(bodySeqs(r.bodies), range(N));
   assert(Date.now() - started >= 2000);
   assert(destination.metrics.retried > 0, "connection refusals are retried");
   assert.deepEqual(destination.metrics, { delivered: N, failed: 0, retried: destination.metrics.retried });
@@ -111,7 +89,7 @@ Deno.test("webhook block mode: a server taking 2 s per request delivers every ev
   const { destination } = webhook(`http://127.0.0.1:${r.port}/?batch=5`);
   await pump(destination, [makeBatch(0, 3), makeBatch(3, 7)]);
   await r.server.shutdown();
-  assert.deepEqual(seqs(r.bodies), range(10));
+  assert.deepEqual(bodySeqs(r.bodies), range(10));
   assert.deepEqual(r.bodies.map((b) => b.trim().split("\n").length), [3, 5, 2]);
   assert.deepEqual(destination.metrics, { delivered: 10, failed: 0, retried: 0 });
 });
@@ -137,7 +115,7 @@ Deno.test("webhook: 4xx other than 429 is not retried and counts as failed; 429 
   const { destination, warnings } = webhook(`http://127.0.0.1:${r.port}/`);
   await pump(destination, [makeBatch(0, 9)]);
   await r.server.shutdown();
-  assert.deepEqual(seqs(r.bodies), [1, 2, 4, 5, 7, 8]);
+  assert.deepEqual(bodySeqs(r.bodies), [1, 2, 4, 5, 7, 8]);
   assert.deepEqual(destination.metrics, { delivered: 6, failed: 3, retried: 0 });
   assert(warnings[0].includes("HTTP 400"), warnings[0]);
 
@@ -163,16 +141,14 @@ Deno.test("webhook drop mode: gives up after a bounded number of tries; delivere
   const { destination } = webhook(`http://127.0.0.1:${r.port}/`, "drop");
   await pump(destination, [makeBatch(0, 10)]);
   await r.server.shutdown();
-  assert.deepEqual(seqs(r.bodies), range(10).slice(3));
+  assert.deepEqual(bodySeqs(r.bodies), range(10).slice(3));
   assert.deepEqual(destination.metrics.delivered, 7);
   assert.deepEqual(destination.metrics.failed, 3);
   assert.deepEqual(destination.metrics.retried, 3 * 3);
 });
 
 Deno.test("webhook block mode: shutdown with the peer down ends after the grace period, counting the rest failed", async () => {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
+  const port = freePort();
   const shutdown = new AbortController();
   const destination = createWebhookDestination(
     { name: "hook", type: "webhook", format: "json", url: `http://127.0.0.1:${port}/` },
@@ -203,4 +179,119 @@ Deno.test("webhook with a bad URL parameter throws naming the destination and va
     }
     assert(message.includes("destinations.hook.url") && message.includes(text), message);
   }
+});
+
+function streamConfig(name: string, destinations: string[], mode: BufferMode, size = 1024): StreamConfig {
+  return { name, destinations, filters: { events: [], policies: [] }, buffer: { size, mode } };
+}
+
+async function pushAll(router: Router, batches: Event[][]): Promise<void> {
+  for (const batch of batches) await router.push(batch);
+}
+
+Deno.test("webhook in a drop-mode stream: delivered + dropped + failed = matched, exactly", async () => {
+  // Every other request fails; events whose seq ends in 0 always fail.
+  const r = receiver((_req, body, n) => {
+    const seq = (JSON.parse(body) as Event).data![0].int32!;
+    return new Response(null, { status: seq % 10 === 0 || n % 2 === 0 ? 500 : 200 });
+  });
+  const { destination } = webhook(`http://127.0.0.1:${r.port}/`, "drop");
+  const router = createRouter(
+    [streamConfig("processes", ["hook"], "drop", 16)],
+    new Map([["hook", destination]]),
+  );
+  const N = 200;
+  await pushAll(router, range(N / 10).map((i) => makeBatch(i * 10, 10)));
+  await router.close();
+  await r.server.shutdown();
+  const counters = router.streams[0].counters;
+  const m = destination.metrics;
+  assert.equal(counters.matched, N);
+  assert.ok(counters.dropped > 0, "a small drop-mode queue in front of a failing peer drops");
+  assert.ok(m.failed > 0);
+  assert.equal(m.delivered + counters.dropped + m.failed, counters.matched);
+  assert.equal(r.bodies.length, m.delivered, "each delivered event arrived exactly once");
+  assert.equal(new Set(bodySeqs(r.bodies)).size, m.delivered);
+});
+
+Deno.test("a slow webhook in one stream does not slow a different stream", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const slow = receiver(async () => {
+    await gate;
+    return new Response("late");
+  });
+  const fast = receiver();
+  const slowHook = createWebhookDestination(
+    { name: "slow", type: "webhook", format: "json", url: `http://127.0.0.1:${slow.port}/` },
+    { mode: "block", warn: () => {} },
+  );
+  const fastHook = createWebhookDestination(
+    { name: "fast", type: "webhook", format: "json", url: `http://127.0.0.1:${fast.port}/?batch=50` },
+    { mode: "block", warn: () => {} },
+  );
+  const router = createRouter(
+    [streamConfig("slow-stream", ["slow"], "block"), streamConfig("fast-stream", ["fast"], "block")],
+    new Map([["slow", slowHook], ["fast", fastHook]]),
+  );
+  const N = 300;
+  await pushAll(router, range(N / 30).map((i) => makeBatch(i * 30, 30)));
+  while (fastHook.metrics.delivered < N) await sleep(10);
+  // The slow stream's peer has not answered a single request yet, and the fast stream is done.
+  assert.equal(slowHook.metrics.delivered, 0);
+  assert.equal(slow.bodies.length, 0);
+  assert.deepEqual(bodySeqs(fast.bodies), range(N));
+  release();
+  await router.close();
+  await Promise.all([slow.server.shutdown(), fast.server.shutdown()]);
+  assert.deepEqual(bodySeqs(slow.bodies), range(N));
+});
+
+Deno.test("the seed page's three-destination example runs end to end against real receivers", async () => {
+  const dir = await Deno.makeTempDir();
+  const hook = receiver();
+  const fluent = await collector();
+  const seed = await Deno.readTextFile(
+    new URL("../fixtures/config/seed_three_destinations.yaml", import.meta.url),
+  );
+  const config = join(dir, "seed.yaml");
+  await Deno.writeTextFile(
+    config,
+    seed.replace("localhost:8080", `127.0.0.1:${hook.port}`).replace(
+      "localhost:2222",
+      `127.0.0.1:${fluent.port}`,
+    ),
+  );
+  // 30 events: exec/fork/openat in turn; even-numbered execs run from /tmp (severe-events-policy).
+  const events = range(30).map((i) => {
+    const event = makeEvent(i, ["sched_process_exec", "sched_process_fork", "openat"][i % 3], []);
+    delete event.policies;
+    if (i % 6 === 0) event.data![1] = { name: "pathname", str: `/tmp/evil${i}` };
+    return event;
+  });
+  const input = join(dir, "events.jsonl");
+  await Deno.writeTextFile(input, events.map((e) => JSON.stringify(e)).join("\n") + "\n");
+  const policy = new URL("../fixtures/policies/severe_events.yaml", import.meta.url).pathname;
+  const main = new URL("../main.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", main, "--config", config, "--input", input, "--policy", policy],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  await hook.server.shutdown();
+  await fluent.server.close();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  const severe = [0, 6, 12, 18, 24];
+  const stdout = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => JSON.parse(l) as Event);
+  assert.deepEqual(stdout.map((e) => e.data![0].int32), severe);
+  assert.deepEqual(bodySeqs(hook.bodies), severe);
+  assert.deepEqual(new URL(hook.urls[0]).pathname + new URL(hook.urls[0]).search, "/processes");
+  assert.deepEqual(fluent.entries.map((e) => e.tag), severe.map(() => "severe"));
+  assert.deepEqual(fluent.entries.map((e) => JSON.parse(e.record.event)), stdout);
+  assert.match(stderr, /forward url .* uses http:\/\/; sending Fluent Forward over tcp/);
+  assert.match(stderr, /destination webhook_destination: delivered 5, failed 0, retried 0/);
+  assert.match(stderr, /destination fluent_destination: delivered 5, failed 0, retried 0/);
+  await Deno.remove(dir, { recursive: true });
 });

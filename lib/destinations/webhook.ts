@@ -30,7 +30,9 @@ function describeError(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return `no answer within ${timeoutMs} ms`;
   }
-  return (error as Error).message ?? String(error);
+  // fetch says only "fetch failed"; the cause names the real trouble (refused, reset, DNS).
+  const cause = (error as Error).cause as Error | undefined;
+  return cause?.message ?? (error as Error).message ?? String(error);
 }
 
 /** Sends one POST and says whether it was delivered, or whether to retry. */

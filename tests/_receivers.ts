@@ -1,0 +1,56 @@
+// Real receivers on loopback for the network destination tests: an HTTP server and a Fluent Forward server.
+import { FluentServer } from "@fluent-org/logger";
+
+/** Decides the answer to one request; `count` numbers requests from 1. */
+export type Handler = (request: Request, body: string, count: number) => Response | Promise<Response>;
+
+/** An HTTP receiver on 127.0.0.1 that records every body it accepted (2xx), in order. */
+export function receiver(handler: Handler = () => new Response("ok"), port = 0) {
+  const bodies: string[] = [];
+  const urls: string[] = [];
+  let count = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, async (request) => {
+    const body = await request.text();
+    const response = await handler(request, body, ++count);
+    if (response.ok) {
+      bodies.push(body);
+      urls.push(request.url);
+    }
+    return response;
+  });
+  return { server, bodies, urls, port: server.addr.port, requests: () => count };
+}
+
+/** One record as FluentServer received it. */
+export interface Entry {
+  tag: string;
+  record: { event: string };
+}
+
+/** A Fluent Forward collector on 127.0.0.1 (FluentServer) recording every entry. */
+export async function collector(port = 0) {
+  const entries: Entry[] = [];
+  const server = new FluentServer({ listenOptions: { host: "127.0.0.1", port } });
+  server.on(
+    "entry",
+    (tag: string, _time: unknown, record: { event: string }) => entries.push({ tag, record }),
+  );
+  await server.listen();
+  return { server, entries, port: server.port! };
+}
+
+/** A loopback port nothing listens on (just released). */
+export function freePort(): number {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  return port;
+}
+
+/** Sequence numbers (see _events.ts) of JSON lines in request bodies. */
+export function bodySeqs(bodies: string[]): number[] {
+  return bodies.flatMap((b) => b.trim().split("\n")).map((line) => JSON.parse(line).data[0].int32);
+}
+
+export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
