@@ -1,0 +1,108 @@
+/**
+ * The policy Tracee builds from `--scope`/`-s` and `--events`/`-e` (or, with none of them,
+ * the implicit policy): one policy, named {@link DEFAULT_POLICY}.
+ *
+ * `--events` takes Tracee's forms: comma lists of names, `-name` to leave one out, `name*`
+ * for every event starting so, and per-event filters `NAME.data.FIELD<op>VALUES`,
+ * `NAME.args.FIELD...` (alias), `NAME.retval<op>N`, `NAME.scope.FIELD<op>VALUES` and
+ * `NAME.scope.container`. A filter also selects its event.
+ *
+ * @module
+ */
+
+import { eventByName, eventNames } from "../events/catalog.ts";
+import type { DraftRule, PolicyDraft } from "./draft.ts";
+import { DEFAULT_POLICY } from "./policy_set.ts";
+
+/**
+ * The command-line policy. `defaultEvents` are traced when `events` names none
+ * (undefined: every event).
+ */
+export function cliDraft(
+  input: { scopes: readonly string[]; events: readonly string[] },
+  defaultEvents: readonly string[] | undefined,
+  problems: string[],
+): PolicyDraft {
+  const rules = new Map<string, DraftRule>();
+  const excluded = new Set<string>();
+  const ruleFor = (event: string, where: string): DraftRule => {
+    let rule = rules.get(event);
+    if (rule === undefined) {
+      rule = { event, where, filters: [] };
+      rules.set(event, rule);
+    }
+    return rule;
+  };
+  for (const flag of input.events) {
+    const problem = addEventFlag(flag.trim(), ruleFor, excluded);
+    if (problem !== undefined) problems.push(`--events ${flag}: ${problem}`);
+  }
+  for (const name of excluded) {
+    if (eventByName(name) === undefined) problems.push(`--events -${name}: unknown event "${name}"`);
+    rules.delete(name);
+  }
+  const draft: PolicyDraft = {
+    name: DEFAULT_POLICY,
+    where: input.events.length > 0 ? "--events" : "default events",
+    scope: (input.scopes.length > 0 ? input.scopes : ["global"]).map((text) => ({ text, where: "--scope" })),
+    rules: [...rules.values()],
+  };
+  if (rules.size > 0) return draft;
+  if (defaultEvents === undefined) return { ...draft, allEventsExcept: excluded };
+  draft.rules = defaultEvents.filter((name) => !excluded.has(name)).map((event) => ({
+    event,
+    where: "default events",
+    filters: [],
+  }));
+  return draft;
+}
+
+function addEventFlag(
+  flag: string,
+  ruleFor: (event: string, where: string) => DraftRule,
+  excluded: Set<string>,
+): string | undefined {
+  if (flag === "") return "the value is empty";
+  const at = flag.search(/[=!<>]/);
+  const selector = at < 0 ? flag : flag.slice(0, at);
+  if (at < 0 && !flag.includes(".")) {
+    for (const name of flag.split(",").map((n) => n.trim())) {
+      if (name === "" || name === "-") return "has an empty event name";
+      if (name.startsWith("-")) excluded.add(name.slice(1));
+      else {
+        const names = expand(name);
+        if (typeof names === "string") return names;
+        for (const event of names) ruleFor(event, `--events ${flag}`);
+      }
+    }
+    return undefined;
+  }
+  const parts = selector.split(".");
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p.trim() === "")) {
+    return "expected NAME, NAME.data.FIELD<op>VALUE, NAME.retval<op>N or NAME.scope.FIELD<op>VALUE";
+  }
+  const [event, kind, field] = parts;
+  const rest = at < 0 ? "" : flag.slice(at);
+  let filter: string;
+  if (kind === "retval" && field === undefined) filter = "retval" + rest;
+  else if ((kind === "data" || kind === "args") && field !== undefined) filter = `data.${field}${rest}`;
+  else if ((kind === "scope" || kind === "context") && field !== undefined) filter = field + rest;
+  else return `"${kind}" is not a filter kind (use data, args, retval or scope)`;
+  if (kind !== "scope" && kind !== "context" && rest === "") {
+    return "the filter needs an operator and a value";
+  }
+  const names = expand(event);
+  if (typeof names === "string") return names;
+  for (const name of names) {
+    ruleFor(name, `--events ${flag}`).filters.push({ text: filter, where: `--events ${flag}` });
+  }
+  return undefined;
+}
+
+/** `name`, or every catalog event starting with `prefix` for `prefix*`. */
+function expand(name: string): string[] | string {
+  if (!name.endsWith("*")) return [name];
+  const prefix = name.slice(0, -1);
+  const names = eventNames().filter((n) => n.startsWith(prefix));
+  return names.length > 0 ? names : `no event name starts with "${prefix}"`;
+}

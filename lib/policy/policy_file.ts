@@ -1,0 +1,184 @@
+/**
+ * Tracee policy files (`--policy FILE|DIR`): read, parsed as YAML (or JSON), checked with
+ * zod and with the rules Tracee applies to a policy file, and turned into drafts.
+ *
+ * Both of Tracee's formats load: the Kubernetes CRD form (`apiVersion`, `kind`,
+ * `metadata`, `spec`) and the plain form (`type: policy`, `name`, `scope`, `rules`).
+ *
+ * @module
+ */
+
+import { parseAllDocuments } from "yaml";
+import { z } from "zod";
+import type { DraftRule, PolicyDraft } from "./draft.ts";
+
+/** The only apiVersion Tracee accepts. */
+export const API_VERSION = "tracee.aquasec.com/v1beta1";
+
+const Rule = z.strictObject({
+  event: z.string(),
+  filters: z.array(z.string()).optional(),
+  actions: z.array(z.string()).optional(),
+});
+
+const Spec = z.strictObject({
+  scope: z.array(z.string()).optional(),
+  rules: z.array(Rule).optional(),
+  defaultActions: z.array(z.string()).optional(),
+});
+
+const CrdPolicy = z.strictObject({
+  apiVersion: z.string(),
+  kind: z.string(),
+  metadata: z.looseObject({
+    name: z.string(),
+    annotations: z.record(z.string(), z.string()).optional(),
+  }),
+  spec: Spec,
+});
+
+const PlainPolicy = z.strictObject({
+  type: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+  scope: z.array(z.string()).optional(),
+  rules: z.array(Rule).optional(),
+  defaultActions: z.array(z.string()).optional(),
+});
+
+const ACTIONS = new Set(["log", "print"]);
+const DNS_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const POLICY_FILE = /\.(ya?ml|json)$/;
+
+/** Every policy file `paths` name: files as given, folders' `.yaml`/`.yml`/`.json` files sorted. */
+export async function policyFiles(paths: readonly string[], problems: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    if (path.trim() === "") {
+      problems.push("--policy: the path is empty");
+      continue;
+    }
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(path);
+    } catch (error) {
+      problems.push(`--policy ${path}: cannot read it: ${(error as Error).message}`);
+      continue;
+    }
+    if (!info.isDirectory) {
+      files.push(path);
+      continue;
+    }
+    const inDir: string[] = [];
+    for await (const entry of Deno.readDir(path)) {
+      if (entry.isFile && POLICY_FILE.test(entry.name)) {
+        inDir.push(`${path.replace(/\/+$/, "")}/${entry.name}`);
+      }
+    }
+    if (inDir.length === 0) problems.push(`--policy ${path}: the folder has no .yaml, .yml or .json file`);
+    files.push(...inDir.sort());
+  }
+  return files;
+}
+
+/** Reads and checks one policy file; a file may hold several YAML documents. */
+export async function readPolicyFile(file: string, problems: string[]): Promise<PolicyDraft[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (error) {
+    problems.push(`${file}: cannot read it: ${(error as Error).message}`);
+    return [];
+  }
+  const drafts: PolicyDraft[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) {
+      problems.push(`${file}: not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
+      continue;
+    }
+    const value = doc.toJS();
+    if (value === null || value === undefined) continue;
+    const draft = checkDocument(file, value, problems);
+    if (draft !== undefined) drafts.push(draft);
+  }
+  if (drafts.length === 0 && !problems.some((p) => p.startsWith(`${file}:`))) {
+    problems.push(`${file}: holds no policy`);
+  }
+  return drafts;
+}
+
+function describeName(value: unknown): string {
+  const name = (value as { metadata?: { name?: unknown }; name?: unknown })?.metadata?.name ??
+    (value as { name?: unknown })?.name;
+  return typeof name === "string" ? `policy "${name}"` : "policy (unnamed)";
+}
+
+function checkDocument(file: string, value: unknown, problems: string[]): PolicyDraft | undefined {
+  const at = `${file}: ${describeName(value)}`;
+  const plain = typeof value === "object" && value !== null && "type" in value;
+  const parsed = plain ? PlainPolicy.safeParse(value) : CrdPolicy.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+      problems.push(`${at}: ${path.replace(/^\./, "") || "(document)"}: ${issue.message}`);
+    }
+    return undefined;
+  }
+  let name: string, scope: string[] | undefined, rules: z.infer<typeof Rule>[] | undefined;
+  let actions: string[] | undefined;
+  let prefix: string;
+  if ("type" in parsed.data) {
+    const p = parsed.data;
+    if (p.type !== "policy") problems.push(`${at}: type: unsupported type "${p.type}" (expected "policy")`);
+    ({ name, scope, rules, defaultActions: actions } = p);
+    prefix = "";
+  } else {
+    const p = parsed.data as z.infer<typeof CrdPolicy>;
+    if (p.apiVersion !== API_VERSION) {
+      problems.push(
+        `${at}: apiVersion: unsupported apiVersion "${p.apiVersion}" (expected "${API_VERSION}")`,
+      );
+    }
+    if (p.kind !== "Policy") problems.push(`${at}: kind: unsupported kind "${p.kind}" (expected "Policy")`);
+    ({ scope, rules, defaultActions: actions } = p.spec);
+    name = p.metadata.name;
+    prefix = "spec.";
+  }
+  const nameField = prefix === "" ? "name" : "metadata.name";
+  if (name.length > 253 || !DNS_1123.test(name)) {
+    problems.push(
+      `${at}: ${nameField}: "${name}" is not a valid name (DNS-1123: lowercase letters, digits, "-" and ".", ` +
+        "starting and ending with a letter or digit, at most 253 characters)",
+    );
+  }
+  if (scope === undefined || scope.length === 0) problems.push(`${at}: ${prefix}scope: must not be empty`);
+  if (rules === undefined || rules.length === 0) problems.push(`${at}: ${prefix}rules: must not be empty`);
+  checkActions(actions ?? [], `${at}: ${prefix}defaultActions`, problems);
+  const seen = new Map<string, number>();
+  const draftRules: DraftRule[] = (rules ?? []).map((rule, i) => {
+    const where = `${at}: ${prefix}rules[${i}]`;
+    if (rule.event.trim() === "") problems.push(`${where}.event: must not be empty`);
+    const first = seen.get(rule.event);
+    if (first !== undefined) {
+      problems.push(`${where}.event: event "${rule.event}" is duplicated (also in rules[${first}])`);
+    } else seen.set(rule.event, i);
+    checkActions(rule.actions ?? [], `${where}.actions`, problems);
+    return {
+      event: rule.event,
+      where: `${where}.event`,
+      filters: (rule.filters ?? []).map((text, j) => ({ text, where: `${where}.filters[${j}]` })),
+    };
+  });
+  return {
+    name,
+    where: at,
+    scope: (scope ?? []).map((text, i) => ({ text, where: `${at}: ${prefix}scope[${i}]` })),
+    rules: draftRules,
+  };
+}
+
+function checkActions(actions: string[], where: string, problems: string[]): void {
+  for (const action of actions) {
+    if (!ACTIONS.has(action)) problems.push(`${where}: action "${action}" is not valid (use log or print)`);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * A rule's `filters:` (data fields, `retval`, context fields) compiled into one predicate
+ * per rule, checked against the event's catalog definition as Tracee checks them.
+ *
+ * @module
+ */
+
+import type { DataField, Event } from "../events/event.ts";
+import type { EventDefinition } from "../events/catalog.ts";
+import { contextField } from "./context.ts";
+import { containerIdOf, dataFieldOf, retvalOf } from "./fields.ts";
+import { type Expression, NumberMatcher, parseExpression, StringMatcher, type Test } from "./expression.ts";
+
+/** One filter text and where it came from (for error messages). */
+export interface Located {
+  text: string;
+  where: string;
+}
+
+/** A predicate over whole events. */
+export type EventTest = (event: Event) => boolean;
+
+type Reader = (event: Event) => string | number | undefined;
+
+interface FieldFilter {
+  read: Reader;
+  matcher: StringMatcher | NumberMatcher;
+}
+
+const NUMERIC = new Set(["int32", "int64", "u_int32", "u_int64"]);
+
+/**
+ * Compiles `filters` for events of `definition` into one test (undefined when there are
+ * none). Problems are appended to `problems`, each naming where the filter came from.
+ */
+export function compileRuleFilters(
+  definition: EventDefinition,
+  filters: readonly Located[],
+  problems: string[],
+): EventTest | undefined {
+  const byField = new Map<string, FieldFilter>();
+  const tests: EventTest[] = [];
+  for (const filter of filters) {
+    const text = filter.text.trim();
+    const problem = addFilter(definition, text, byField, tests);
+    if (problem !== undefined) problems.push(`${filter.where}: "${text}": ${problem}`);
+  }
+  for (const { read, matcher } of byField.values()) {
+    const test = matcher.test() as Test<string | number>;
+    tests.push((event) => {
+      const value = read(event);
+      return value !== undefined && test(value);
+    });
+  }
+  if (tests.length === 0) return undefined;
+  if (tests.length === 1) return tests[0];
+  return (event) => {
+    for (let i = 0; i < tests.length; i++) if (!tests[i](event)) return false;
+    return true;
+  };
+}
+
+function addFilter(
+  definition: EventDefinition,
+  text: string,
+  byField: Map<string, FieldFilter>,
+  tests: EventTest[],
+): string | undefined {
+  if (text === "container") return void tests.push((e) => containerIdOf(e) !== "");
+  if (text === "not-container" || text === "!container") {
+    return void tests.push((e) => containerIdOf(e) === "");
+  }
+  if (/^(data|args)$/.test(text.split(/[=!<>]/)[0])) {
+    return "the data field's name is missing (data.NAME=VALUE)";
+  }
+  const parsed = parseExpression(text);
+  if (typeof parsed === "string") return parsed;
+  const dataName = /^(?:data|args)\.(.+)$/.exec(parsed.name)?.[1];
+  if (dataName !== undefined) return addDataFilter(definition, dataName, parsed, byField);
+  if (parsed.name === "retval") {
+    return addTo(
+      byField,
+      "retval",
+      () => ({ read: retvalOf, matcher: new NumberMatcher() }),
+      parsed,
+      "retval",
+    );
+  }
+  if (parsed.name === "container") {
+    return addTo(byField, "containerId", () => ({
+      read: (e) => containerIdOf(e) || undefined,
+      matcher: new StringMatcher(),
+    }), { ...parsed, values: parsed.values.map((v) => (v.endsWith("*") ? v : v + "*")) });
+  }
+  const field = contextField(parsed.name);
+  if (typeof field === "string") return field;
+  return addTo(byField, `context.${parsed.name}`, () => ({
+    read: field.get,
+    matcher: field.kind === "number" ? new NumberMatcher() : new StringMatcher(),
+  }), parsed);
+}
+
+function addDataFilter(
+  definition: EventDefinition,
+  name: string,
+  parsed: Expression,
+  byField: Map<string, FieldFilter>,
+): string | undefined {
+  const index = definition.fields.findIndex((f) => f.name === name);
+  if (index < 0) {
+    const known = definition.fields.map((f) => f.name).join(", ") || "none";
+    return `event ${definition.name} has no data field "${name}" (its fields: ${known})`;
+  }
+  const type = definition.fields[index].type;
+  if (type === "bytes" || type === "sockaddr") {
+    return `data field "${name}" of ${definition.name} is of type ${type}, which sluice cannot filter on`;
+  }
+  if (type === "bool" && parsed.values.some((v) => v !== "true" && v !== "false")) {
+    return `data field "${name}" is a bool: use true or false`;
+  }
+  const read = dataReader(name, index, type);
+  const matcher = () => ({ read, matcher: NUMERIC.has(type) ? new NumberMatcher() : new StringMatcher() });
+  return addTo(byField, `data.${name}`, matcher, parsed);
+}
+
+function dataReader(name: string, index: number, type: string): Reader {
+  const valueOf = (field: DataField): string | number | undefined => {
+    switch (type) {
+      case "str":
+        return field.str;
+      case "int32":
+        return field.int32;
+      case "u_int32":
+        return field.u_int32;
+      case "int64":
+        return field.int64;
+      case "u_int64":
+        return field.u_int64;
+      case "bool":
+        return field.bool === undefined ? undefined : String(field.bool);
+      default:
+        // str_array: the elements joined by spaces, as a command line reads.
+        return field.str_array?.value.join(" ");
+    }
+  };
+  return (event) => {
+    const field = dataFieldOf(event, name, index);
+    return field === undefined ? undefined : valueOf(field);
+  };
+}
+
+function addTo(
+  byField: Map<string, FieldFilter>,
+  key: string,
+  create: () => FieldFilter,
+  parsed: Expression,
+  label?: string,
+): string | undefined {
+  let entry = byField.get(key);
+  if (entry === undefined) {
+    entry = create();
+    byField.set(key, entry);
+  }
+  const problem = entry.matcher.add(parsed.op, parsed.values);
+  if (problem === undefined) return undefined;
+  return label === "retval" ? `retval must be an integer: ${problem}` : problem;
+}

@@ -1,0 +1,110 @@
+/**
+ * A policy's `scope:` entries (or `--scope` flags) parsed into one {@link Scope}: which
+ * processes the policy watches. Every entry must hold (they are ANDed); `global` alone
+ * watches the whole host.
+ *
+ * @module
+ */
+
+import { NumberMatcher, parseExpression, StringMatcher } from "./expression.ts";
+import type { Located } from "./rule_filters.ts";
+
+/** A parsed scope; absent fields do not restrict. */
+export interface Scope {
+  comm?: StringMatcher;
+  executable?: StringMatcher;
+  /** Compared with the host pid. */
+  pid?: NumberMatcher;
+  uid?: NumberMatcher;
+  containerId?: StringMatcher;
+  /** true: only processes in a container; false: only processes on the host. */
+  container?: boolean;
+  /** Descendants of a process in scope are in scope too (tracked from fork events). */
+  follow: boolean;
+  /** Host pids whose process trees are in scope (`tree=PID`). */
+  treeIn: number[];
+  /** Host pids whose process trees are out of scope (`tree!=PID`). */
+  treeOut: number[];
+}
+
+const NAMESPACES = new Set(["mntns", "pidns", "uts"]);
+
+/** Parses `entries`; problems are appended to `problems`, naming each entry's origin. */
+export function parseScope(entries: readonly Located[], problems: string[]): Scope {
+  const scope: Scope = { follow: false, treeIn: [], treeOut: [] };
+  const globals = entries.filter((e) => e.text.replaceAll(" ", "") === "global");
+  if (globals.length > 0 && entries.length > 1) {
+    const where = (globals.length > 1 ? globals[1] : entries.find((e) => !globals.includes(e)))!.where;
+    problems.push(`${where}: "global" must be the only scope entry (global scope must be unique)`);
+  }
+  for (const entry of entries) {
+    const text = entry.text.replaceAll(" ", "");
+    if (text === "global") continue;
+    const problem = addEntry(scope, text);
+    if (problem !== undefined) problems.push(`${entry.where}: "${entry.text}": ${problem}`);
+  }
+  return scope;
+}
+
+function addEntry(scope: Scope, text: string): string | undefined {
+  switch (text) {
+    case "follow":
+      scope.follow = true;
+      return undefined;
+    case "container":
+      return setContainer(scope, true);
+    case "not-container":
+    case "!container":
+      return setContainer(scope, false);
+  }
+  const parsed = parseExpression(text);
+  if (typeof parsed === "string") return `invalid scope: ${parsed}`;
+  const { name, op, values } = parsed;
+  if (values.includes("new") && (name === "pid" || name === "container")) {
+    return `"${name}=new" is not supported by sluice (it does not track which processes are new)`;
+  }
+  switch (name) {
+    case "comm":
+      return (scope.comm ??= new StringMatcher()).add(op, values);
+    case "exec":
+    case "executable":
+    case "bin":
+    case "binary": {
+      if (values.some((v) => /^\d+:/.test(v))) return "mount-namespace prefixes (NS:/path) are not supported";
+      const paths = values.map((v) => v.replace(/^host:/, ""));
+      return (scope.executable ??= new StringMatcher()).add(op, paths);
+    }
+    case "pid":
+      return (scope.pid ??= new NumberMatcher()).add(op, values);
+    case "uid":
+      return (scope.uid ??= new NumberMatcher()).add(op, values);
+    case "container":
+      // Short ids (the 12 characters `docker ps` prints) select the full id they start.
+      return (scope.containerId ??= new StringMatcher()).add(
+        op,
+        values.map((v) => v.endsWith("*") ? v : v + "*"),
+      );
+    case "tree":
+      return addTree(scope, op, values);
+  }
+  if (NAMESPACES.has(name)) return `scope "${name}" is not supported: sluice's events carry no namespace ids`;
+  return `unknown scope "${name}" (known: global, comm, pid, uid, binary, executable, container, ` +
+    "not-container, tree, follow)";
+}
+
+function setContainer(scope: Scope, inside: boolean): string | undefined {
+  if (scope.container !== undefined && scope.container !== inside) {
+    return "container and not-container together select nothing";
+  }
+  scope.container = inside;
+  return undefined;
+}
+
+function addTree(scope: Scope, op: string, values: string[]): string | undefined {
+  if (op !== "=" && op !== "!=") return `tree takes = or !=, not "${op}"`;
+  for (const value of values) {
+    if (!/^\d+$/.test(value)) return `tree needs a pid, got "${value}"`;
+    (op === "=" ? scope.treeIn : scope.treeOut).push(Number(value));
+  }
+  return undefined;
+}
