@@ -59,3 +59,14 @@ export async function sluiceProgramIds(): Promise<Set<number>> {
     programs.filter((p) => p.name !== undefined && names.has(p.name.slice(0, 15))).map((p) => p.id),
   );
 }
+
+/** Which of `ids` are still loaded once the kernel has had a moment (programs are freed after an RCU grace period). */
+export async function stillLoaded(ids: Iterable<number>): Promise<number[]> {
+  let left = [...ids];
+  for (let i = 0; i < 20 && left.length > 0; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    const loaded = await sluiceProgramIds();
+    left = left.filter((id) => loaded.has(id));
+  }
+  return left;
+}

@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { bpfTest, sluiceProgramIds } from "./_bpf.ts";
+import { bpfTest, sluiceProgramIds, stillLoaded } from "./_bpf.ts";
 import { buildWorkload, runWorkload } from "../bench/workload.ts";
 import { type Event, findData, KERNEL_CONTEXT } from "../lib/events/event.ts";
 import { DEFAULT_EVENTS, KernelSourceError, openKernelSource } from "../lib/source/bpf.ts";
@@ -162,15 +162,7 @@ bpfTest("bpf source: untraced events are not emitted; programs are detached afte
     events.length > 0 && events.every((e) => e.name === "sched_process_exit"),
     "an untraced event was emitted",
   );
-  // The kernel frees a closed program after an RCU grace period: allow it a moment.
-  let left: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const after = await sluiceProgramIds();
-    left = [...ours].filter((id) => after.has(id));
-    if (left.length === 0) break;
-    await sleep(50);
-  }
-  assert.deepEqual(left, [], "sluice programs still loaded after stop");
+  assert.deepEqual(await stillLoaded(ours), [], "sluice programs still loaded after stop");
 });
 
 bpfTest("bpf source: stop ends batches while no event arrives; lost events are reported", async () => {

@@ -1,0 +1,199 @@
+/**
+ * sluice end to end against the live kernel: main.ts started as a subprocess with a json file
+ * destination, a scripted workload run by the test, sluice stopped with SIGINT, the file checked.
+ */
+
+import assert from "node:assert/strict";
+import { bpfTest, sluiceProgramIds, stillLoaded } from "./_bpf.ts";
+import { buildWorkload, runWorkload } from "../bench/workload.ts";
+import { type Event, findData } from "../lib/events/event.ts";
+
+const MAIN = `${import.meta.dirname}/../main.ts`;
+const FLAGS = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-net",
+  "--allow-sys",
+  "--allow-run",
+  "--allow-ffi",
+];
+const TRACED = [
+  "sched_process_exec",
+  "sched_process_fork",
+  "sched_process_exit",
+  "openat",
+  "connect",
+  "net_tcp_connect",
+];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Run {
+  events: Event[];
+  stderr: string;
+  code: number;
+  programs: Set<number>;
+}
+
+/** Starts sluice, waits until its programs are attached, runs `workload`, stops sluice with SIGINT. */
+async function runSluice(args: string[], programs: number, workload: () => Promise<void>): Promise<Run> {
+  const dir = await Deno.makeTempDir();
+  const output = `${dir}/events.json`;
+  const before = await sluiceProgramIds();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...FLAGS, MAIN, "-o", `json:${output}`, ...args],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const ours = new Set<number>();
+  let exited = false;
+  child.status.then(() => exited = true);
+  while (ours.size < programs) {
+    assert(!exited, "sluice exited before attaching its programs");
+    for (const id of await sluiceProgramIds()) if (!before.has(id)) ours.add(id);
+    await sleep(100);
+  }
+  try {
+    await workload();
+    // Sparse events wait in the ring buffer for the reader's next timed drain.
+    await sleep(200);
+  } finally {
+    child.kill("SIGINT");
+  }
+  const { code, stderr } = await child.output();
+  const text = await Deno.readTextFile(output);
+  await Deno.remove(dir, { recursive: true });
+  const events = text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as Event);
+  return { events, stderr: new TextDecoder().decode(stderr), code, programs: ours };
+}
+
+bpfTest("sluice run: exec/fork/exit, openat, connect and net_tcp_connect land in the json file", async () => {
+  const workload = await buildWorkload();
+  const marker = `sluice-e2e-${crypto.randomUUID()}`;
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/open-${crypto.randomUUID()}`;
+  const missing = `${dir}/missing-${crypto.randomUUID()}`;
+  await Deno.writeTextFile(path, "x");
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const accepting = (async () => {
+    for await (const conn of listener) conn.close();
+  })();
+  let shellPid = 0;
+  let fd = "";
+  let connectPid = 0;
+  const run = await runSluice(["-e", TRACED.join(",")], 6, async () => {
+    const shell = new Deno.Command("/bin/sh", { args: ["-c", "exit 7", marker] }).spawn();
+    shellPid = shell.pid;
+    assert.equal((await shell.status).code, 7);
+    fd = (await runWorkload(["open", path, "1"])).split(" ")[0];
+    assert.equal((await runWorkload(["open", missing, "1"])).split(" ")[0], "-2");
+    const connect = new Deno.Command(workload, {
+      args: ["connect", "127.0.0.1", String(port)],
+      stdout: "piped",
+    })
+      .spawn();
+    connectPid = connect.pid;
+    assert.equal(new TextDecoder().decode((await connect.output()).stdout).trim(), "0");
+  });
+  listener.close();
+  await accepting.catch(() => {});
+  await Deno.remove(dir, { recursive: true });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /^lost events: \d+$/m);
+  const { events } = run;
+
+  const exec = events.find((e) =>
+    e.name === "sched_process_exec" &&
+    (findData(e, "argv") as { value: string[] } | undefined)?.value.includes(marker)
+  );
+  assert(exec, "no sched_process_exec with the argv marker");
+  assert.equal(exec.workload?.process?.host_pid, shellPid);
+  assert.equal(findData(exec, "pathname"), await Deno.realPath("/bin/sh"));
+  assert.deepEqual(findData(exec, "argv"), { value: ["/bin/sh", "-c", "exit 7", marker] });
+  assert.equal(exec.workload?.process?.ancestors?.[0].host_pid, Deno.pid);
+  assert.equal(exec.workload?.process?.thread?.name, "sh");
+
+  const exit = events.find((e) =>
+    e.name === "sched_process_exit" && e.workload?.process?.host_pid === shellPid
+  );
+  assert(exit, "no sched_process_exit of the shell");
+  assert.equal(findData(exit, "exit_code"), "7");
+  assert.equal(exit.workload?.process?.thread?.name, "sh");
+
+  const fork = events.find((e) => e.name === "sched_process_fork" && findData(e, "child_pid") === shellPid);
+  assert(fork, "no sched_process_fork of the shell");
+  assert.equal(findData(fork, "parent_pid"), Deno.pid);
+  assert.equal(fork.workload?.process?.host_pid, Deno.pid);
+
+  const opened = events.find((e) => e.name === "openat" && findData(e, "pathname") === path);
+  assert(opened, "no openat of the unique path");
+  assert.equal(findData(opened, "flags"), 0);
+  assert.equal(findData(opened, "returnValue"), fd);
+  assert.equal(opened.workload?.process?.thread?.name, "workload");
+  const failed = events.find((e) => e.name === "openat" && findData(e, "pathname") === missing);
+  assert(failed, "no openat of the missing path");
+  assert.equal(findData(failed, "returnValue"), "-2");
+
+  const connect = events.find((e) => e.name === "connect" && e.workload?.process?.host_pid === connectPid);
+  assert(connect, "no connect of the workload");
+  assert.deepEqual(findData(connect, "addr"), {
+    sa_family: "AF_INET",
+    sin_addr: "127.0.0.1",
+    sin_port: port,
+  });
+  assert.equal(findData(connect, "returnValue"), "0");
+  const tcp = events.find((e) =>
+    e.name === "net_tcp_connect" && e.workload?.process?.host_pid === connectPid
+  );
+  assert(tcp, "no net_tcp_connect of the workload");
+  assert.equal(findData(tcp, "dst"), "127.0.0.1");
+  assert.equal(findData(tcp, "dst_port"), port);
+
+  const names = new Set(events.map((e) => e.name));
+  for (const name of names) assert(TRACED.includes(name), `untraced event ${name} was emitted`);
+  assert.deepEqual(await stillLoaded(run.programs), [], "programs still loaded after sluice exited");
+});
+
+bpfTest("sluice run: an event that is not traced is not emitted", async () => {
+  const marker = `sluice-e2e-${crypto.randomUUID()}`;
+  const run = await runSluice(["-e", "sched_process_exit"], 1, async () => {
+    await new Deno.Command("/bin/sh", { args: ["-c", "exit 3", marker] }).output();
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert(run.events.length > 0, "no sched_process_exit at all");
+  assert.deepEqual(new Set(run.events.map((e) => e.name)), new Set(["sched_process_exit"]));
+});
+
+bpfTest("sluice run: without root, one line says what is missing and nothing is attached", async () => {
+  const home = await Deno.makeTempDir();
+  await Deno.chmod(home, 0o777);
+  const script = `${home}/open.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { openKernelSource } from "${import.meta.dirname}/../lib/source/bpf.ts";\n` +
+      `try { await openKernelSource({ events: new Set(["openat"]) }); } catch (e) { console.error(e.message); Deno.exit(1); }\n`,
+  );
+  const before = await sluiceProgramIds();
+  const result = await new Deno.Command("setpriv", {
+    args: [
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      Deno.execPath(),
+      "run",
+      "--allow-read",
+      "--allow-ffi",
+      script,
+    ],
+    env: { HOME: home, DENO_DIR: home },
+    stderr: "piped",
+  }).output();
+  await Deno.remove(home, { recursive: true });
+  const stderr = new TextDecoder().decode(result.stderr).trim();
+  assert.equal(result.code, 1);
+  assert.equal(stderr.split("\n").length, 1, stderr);
+  assert.match(stderr, /root or with CAP_BPF and CAP_PERFMON/);
+  const after = await sluiceProgramIds();
+  assert.deepEqual([...after].filter((id) => !before.has(id)), []);
+});
