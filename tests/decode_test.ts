@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  HEADER_BYTES,
-  ipv6,
-  type ProcessLookup,
-  RecordDecoder,
-  sockaddr,
-  Wire,
-} from "../lib/events/decode.ts";
+import { ipv6, sockaddr } from "../lib/events/address.ts";
+import { HEADER_BYTES, type ProcessLookup, RecordDecoder, Wire } from "../lib/events/decode.ts";
 import { findData, KERNEL_CONTEXT } from "../lib/events/event.ts";
 import { containerFromCgroup } from "../lib/source/proc_lookup.ts";
 
@@ -255,4 +249,18 @@ Deno.test("proc lookup: container ids named by cgroup paths", () => {
   assert.equal(containerFromCgroup(`12:memory:/docker/${id}\n0::/\n`), id);
   assert.equal(containerFromCgroup(`0::/kubepods/burstable/pod1/cri-containerd-${id}.scope\n`), id);
   assert.equal(containerFromCgroup("0::/user.slice/user-1000.slice/session-2.scope\n"), undefined);
+});
+
+Deno.test("decode: a thread's events share their context until a header word of it changes", () => {
+  const decoder = new RecordDecoder([0, 0], lookup());
+  const record = (uid: number, ts: number) =>
+    new RecordWriter({ event_id: 105, syscall: 105, host_tid: 9, uid, ts_sec: ts }).u32(0, Wire.U32, 0);
+  const decodeOne = (r: RecordWriter) => decoder.decode(r.view, r.bytes, 0, r.length)!;
+  const first = decodeOne(record(1000, 1));
+  const second = decodeOne(record(1000, 2));
+  const third = decodeOne(record(0, 3));
+  assert.equal(second.workload, first.workload);
+  assert.notEqual(second.timestamp, first.timestamp);
+  assert.notEqual(third.workload, first.workload);
+  assert.equal(third.workload?.process?.real_user?.id, 0);
 });

@@ -41,7 +41,7 @@ export class RingBufferReader {
 
   constructor(libbpf: Libbpf, libc: Libc, mapFd: number, options: RingBufferOptions = {}) {
     const size = options.bufferBytes ?? 8 * 1024 * 1024;
-    const maxRecords = options.maxRecords ?? 65536;
+    const maxRecords = options.maxRecords ?? 4096;
     this.#libbpf = libbpf;
     this.#libc = libc;
     this.bytes = new Uint8Array(size);

@@ -3,12 +3,21 @@
  *
  * Pure apart from the {@link ProcessLookup} it is given: no promises, one TextDecoder, a cached
  * timestamp prefix per second, so a drain of thousands of records decodes in one synchronous pass.
+ * Events are read-only: consecutive events of one thread share their `workload` object.
  *
  * @module
  */
 
 import { type EventDefinition, EVENTS } from "./catalog.ts";
-import { type DataField, type Event, type EventThread, KERNEL_CONTEXT, type SockAddr } from "./event.ts";
+import {
+  type DataField,
+  type Event,
+  type EventThread,
+  type EventWorkload,
+  KERNEL_CONTEXT,
+  type KernelContext,
+} from "./event.ts";
+import { ipv4, ipv6, sockaddr } from "./address.ts";
 
 /** Size of `struct record_header`. */
 export const HEADER_BYTES = 112;
@@ -42,7 +51,37 @@ export interface ProcessLookup {
 }
 
 const NO_SYSCALL = 0xffffffff;
-const FAMILIES: Record<number, string> = { 1: "AF_UNIX", 2: "AF_INET", 10: "AF_INET6" };
+const CONTEXT_CACHE_LIMIT = 65536;
+/**
+ * Byte ranges of the header a cached context is built from: thread start and cgroup id, then
+ * host_tid through syscall, then comm (everything but the event time, id and return value).
+ */
+const KEY_RANGES: readonly [number, number][] = [[8, 24], [28, 80], [88, 104]];
+const KEY_WORDS = KEY_RANGES.reduce((n, [from, to]) => n + (to - from) / 4, 0);
+
+/** A task's decoded context and the header words it was decoded from. */
+interface CachedContext {
+  key: Uint32Array;
+  workload: EventWorkload;
+  kernel: KernelContext;
+}
+
+function keyOf(view: DataView, start: number): Uint32Array {
+  const key = new Uint32Array(KEY_WORDS);
+  let i = 0;
+  for (const [from, to] of KEY_RANGES) {
+    for (let at = from; at < to; at += 4) key[i++] = view.getUint32(start + at, true);
+  }
+  return key;
+}
+
+function sameKey(key: Uint32Array, view: DataView, start: number): boolean {
+  let i = 0;
+  for (const [from, to] of KEY_RANGES) {
+    for (let at = from; at < to; at += 4) if (key[i++] !== view.getUint32(start + at, true)) return false;
+  }
+  return true;
+}
 
 const byId: (EventDefinition | undefined)[] = [];
 for (const definition of EVENTS) byId[definition.id] = definition;
@@ -53,6 +92,7 @@ export class RecordDecoder {
   readonly #offsetNsec: number;
   readonly #lookup: ProcessLookup;
   readonly #decoder = new TextDecoder();
+  readonly #contexts = new Map<number, CachedContext>();
   readonly #time: (monoSec: number, monoNsec: number) => string;
   /** Thread start times seldom share a second with event times: each has its own cache. */
   readonly #startTime: (monoSec: number, monoNsec: number) => string;
@@ -70,29 +110,39 @@ export class RecordDecoder {
     const id = view.getUint32(start + 24, true);
     const definition = byId[id];
     if (definition === undefined || length < HEADER_BYTES) return undefined;
-    const hostTid = view.getUint32(start + 28, true);
     const hostPid = view.getUint32(start + 32, true);
-    const hostPpid = view.getUint32(start + 44, true);
     const data = this.#data(definition, view, bytes, start + HEADER_BYTES, start + length);
-    if (!definition.syscall) this.#track(definition.name, data, hostPid, true);
-    const syscall = view.getUint32(start + 76, true);
     if (definition.syscall) {
       const retval = view.getInt32(start + 84, true) * 4294967296 + view.getUint32(start + 80, true);
       data.push({ name: "returnValue", int64: String(retval) });
-    }
-    const workload: Event["workload"] & object = {};
-    const executable = this.#lookup.executable(hostPid);
-    const container = this.#lookup.container(
-      view.getUint32(start + 20, true) * 4294967296 + view.getUint32(start + 16, true),
-      hostPid,
-    );
+    } else this.#track(definition.name, data, hostPid, true);
+    const context = this.#context(definition, view, bytes, start);
     const event: Event = {
       timestamp: this.#time(view.getUint32(start, true), view.getUint32(start + 4, true)),
       id,
       name: definition.name,
-      workload,
+      workload: context.workload,
       data,
     };
+    event[KERNEL_CONTEXT] = context.kernel;
+    if (!definition.syscall) this.#track(definition.name, data, hostPid, false);
+    return event;
+  }
+
+  /**
+   * The workload of the record's task. Consecutive events of a thread share one (read-only) object
+   * while the header words it is built from stay the same: most of a busy thread's events then
+   * allocate nothing for their context.
+   */
+  #context(definition: EventDefinition, view: DataView, bytes: Uint8Array, start: number): CachedContext {
+    const hostTid = view.getUint32(start + 28, true);
+    const cached = this.#contexts.get(hostTid);
+    if (cached !== undefined && sameKey(cached.key, view, start)) return cached;
+    const hostPid = view.getUint32(start + 32, true);
+    const cgroupId = view.getUint32(start + 20, true) * 4294967296 + view.getUint32(start + 16, true);
+    const executable = this.#lookup.executable(hostPid);
+    const container = this.#lookup.container(cgroupId, hostPid);
+    const syscall = view.getUint32(start + 76, true);
     const thread: EventThread = {
       start_time: this.#startTime(view.getUint32(start + 8, true), view.getUint32(start + 12, true)),
       name: this.#string(bytes, start + 88, start + 104),
@@ -103,32 +153,39 @@ export class RecordDecoder {
     if (syscall !== NO_SYSCALL) thread.syscall = definition.syscall ? definition.name : String(syscall);
     const ancestors = [{
       unique_id: view.getUint32(start + 72, true),
-      host_pid: hostPpid,
+      host_pid: view.getUint32(start + 44, true),
       pid: view.getUint32(start + 48, true),
     }];
     const uniqueId = view.getUint32(start + 68, true);
     const pid = view.getUint32(start + 40, true);
     const realUser = { id: view.getUint32(start + 52, true) };
-    // Two literals rather than a spread: executable comes first in Tracee's key order.
-    workload.process = executable === undefined
-      ? { unique_id: uniqueId, host_pid: hostPid, pid, real_user: realUser, thread, ancestors }
-      : {
-        executable: { path: executable },
-        unique_id: uniqueId,
-        host_pid: hostPid,
-        pid,
-        real_user: realUser,
-        thread,
-        ancestors,
-      };
-    if (container !== undefined) workload.container = { id: container };
-    event[KERNEL_CONTEXT] = {
-      cgroup_id: view.getUint32(start + 20, true) * 4294967296 + view.getUint32(start + 16, true),
-      mount_ns: view.getUint32(start + 56, true),
-      pid_ns: view.getUint32(start + 60, true),
+    const workload: EventWorkload = {
+      // Two literals rather than a spread: executable comes first in Tracee's key order.
+      process: executable === undefined
+        ? { unique_id: uniqueId, host_pid: hostPid, pid, real_user: realUser, thread, ancestors }
+        : {
+          executable: { path: executable },
+          unique_id: uniqueId,
+          host_pid: hostPid,
+          pid,
+          real_user: realUser,
+          thread,
+          ancestors,
+        },
     };
-    if (!definition.syscall) this.#track(definition.name, data, hostPid, false);
-    return event;
+    if (container !== undefined) workload.container = { id: container };
+    const entry: CachedContext = {
+      key: keyOf(view, start),
+      workload,
+      kernel: {
+        cgroup_id: cgroupId,
+        mount_ns: view.getUint32(start + 56, true),
+        pid_ns: view.getUint32(start + 60, true),
+      },
+    };
+    if (this.#contexts.size >= CONTEXT_CACHE_LIMIT) this.#contexts.clear();
+    this.#contexts.set(hostTid, entry);
+    return entry;
   }
 
   #data(
@@ -202,6 +259,7 @@ export class RecordDecoder {
     if (before && name === "sched_process_exec") {
       const path = data.find((f) => f.name === "pathname")?.str;
       if (path !== undefined) this.#lookup.exec(hostPid, path);
+      this.#contexts.delete(hostPid);
     } else if (!before && name === "sched_process_fork") {
       const child = data.find((f) => f.name === "child_pid")?.int32;
       const childTid = data.find((f) => f.name === "child_tid")?.int32;
@@ -289,63 +347,4 @@ function numberField(name: string, type: string, n: number | bigint): DataField 
     default:
       return { name, u_int64: BigInt.asUintN(64, n).toString() };
   }
-}
-
-function ipv4(bytes: Uint8Array, at: number): string {
-  return `${bytes[at]}.${bytes[at + 1]}.${bytes[at + 2]}.${bytes[at + 3]}`;
-}
-
-/** RFC 5952 text: lowercase, longest run of zero groups (at least two) as `::`, IPv4-mapped dotted. */
-export function ipv6(bytes: Uint8Array, at: number): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push((bytes[at + 2 * i] << 8) | bytes[at + 2 * i + 1]);
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return `::ffff:${ipv4(bytes, at + 12)}`;
-  }
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(":");
-  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
-}
-
-/** A raw `struct sockaddr` decoded with Tracee's field names; ports in host order. */
-export function sockaddr(view: DataView, bytes: Uint8Array, at: number, length: number): SockAddr {
-  const family = length >= 2 ? view.getUint16(at, true) : 0;
-  const out: SockAddr = { sa_family: FAMILIES[family] ?? String(family) };
-  if (family === 2 && length >= 8) {
-    out.sin_addr = ipv4(bytes, at + 4);
-    const port = view.getUint16(at + 2, false);
-    if (port !== 0) out.sin_port = port;
-  } else if (family === 10 && length >= 24) {
-    // Zero values are left out, as protojson leaves them out of Tracee's output.
-    out.sin6_addr = ipv6(bytes, at + 8);
-    const port = view.getUint16(at + 2, false);
-    const flowinfo = view.getUint32(at + 4, false);
-    const scope = length >= 28 ? view.getUint32(at + 24, true) : 0;
-    if (port !== 0) out.sin6_port = port;
-    if (flowinfo !== 0) out.sin6_flowinfo = flowinfo;
-    if (scope !== 0) out.sin6_scopeid = scope;
-  } else if (family === 1) {
-    const pathBytes = bytes.subarray(at + 2, at + length);
-    const abstract = pathBytes[0] === 0 && pathBytes.length > 1;
-    const raw = abstract ? pathBytes.subarray(1) : pathBytes;
-    const nul = raw.indexOf(0);
-    const path = new TextDecoder().decode(nul < 0 ? raw : raw.subarray(0, nul));
-    out.sun_path = abstract ? `@${path}` : path;
-  }
-  return out;
 }
