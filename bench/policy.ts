@@ -94,10 +94,10 @@ export async function benchPolicies(): Promise<void> {
     });
     const one = await loadPolicies({ policyPaths: [], scopes: [], events: [] }, { defaultEvents: undefined });
     const events = recorded(40);
-    run(many, events);
-    run(one, events);
-    const base = run(one, events);
-    const mixed = run(many, events);
+    // Best of three rounds each: this machine's neighbours make single rounds noisy.
+    const best = (set: PolicySet) => [0, 1, 2].map(() => run(set, events)).sort((a, b) => a.ms - b.ms)[0];
+    const base = best(one);
+    const mixed = best(many);
     console.log(
       `policy match: 64 policies: ${rate(mixed.ms)} events/s (${mixed.matched.toLocaleString("en-US")} ` +
         `matched) | 1 global policy: ${rate(base.ms)} events/s | ratio ${(base.ms / mixed.ms).toFixed(2)}`,

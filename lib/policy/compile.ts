@@ -90,6 +90,9 @@ class CompiledPolicySet implements PolicySet {
   private readonly forkEntry: Entry | undefined;
   private readonly cache = new Map<number, Map<number, { matched: string[] }>>();
   private cached = 0;
+  private lastLo = 0;
+  private lastHi = 0;
+  private last: { matched: string[] } = { matched: [] };
   private readonly forkId = eventByName(FORK_EVENT)?.id ?? -1;
   private readonly exitId = eventByName(EXIT_EVENT)?.id ?? -1;
 
@@ -169,8 +172,9 @@ class CompiledPolicySet implements PolicySet {
       let lo = entry.lo;
       let hi = entry.hi;
       const checks = entry.checks;
-      for (let c = 0; c < checks.length && (lo | hi) !== 0; c++) {
+      for (let c = 0; c < checks.length; c++) {
         const check = checks[c];
+        if (((lo & check.filterLo) | (hi & check.filterHi)) === 0) continue;
         check.apply(event);
         lo &= check.lo;
         hi &= check.hi;
@@ -220,6 +224,14 @@ class CompiledPolicySet implements PolicySet {
 
   /** The shared, frozen `policies` value for a mask (one per distinct set of names). */
   private policiesOf(lo: number, hi: number): { matched: string[] } {
+    if (lo === this.lastLo && hi === this.lastHi) return this.last;
+    this.last = this.lookupPolicies(lo, hi);
+    this.lastLo = lo;
+    this.lastHi = hi;
+    return this.last;
+  }
+
+  private lookupPolicies(lo: number, hi: number): { matched: string[] } {
     let inner = this.cache.get(hi);
     if (inner === undefined) {
       inner = new Map();

@@ -23,6 +23,9 @@ export interface ScopedPolicy {
 export interface ScopeCheck {
   lo: number;
   hi: number;
+  /** The policies that filter on this field: when none is still in play, the check is skipped. */
+  readonly filterLo: number;
+  readonly filterHi: number;
   apply(event: Event): void;
 }
 
@@ -38,6 +41,8 @@ class FieldCheck<V> implements ScopeCheck {
   private readonly keys: V[];
   private readonly masks: Mask[];
   private readonly map: Map<V, Mask> | undefined;
+  readonly filterLo: number;
+  readonly filterHi: number;
 
   constructor(
     private readonly extract: (event: Event) => V | undefined,
@@ -46,6 +51,8 @@ class FieldCheck<V> implements ScopeCheck {
     exact: Map<V, Mask>,
     private readonly general: General<V>[],
   ) {
+    this.filterLo = ~passLo;
+    this.filterHi = ~passHi;
     // A few exact values are compared one by one (see memberTest); many go through the map.
     this.map = exact.size > 8 ? exact : undefined;
     this.keys = this.map === undefined ? [...exact.keys()] : [];
@@ -85,7 +92,12 @@ class FieldCheck<V> implements ScopeCheck {
 class TreeCheck implements ScopeCheck {
   lo = 0;
   hi = 0;
-  constructor(private readonly tracker: ProcessTracker, private readonly trees: Mask) {}
+  constructor(
+    private readonly tracker: ProcessTracker,
+    private readonly trees: Mask,
+    readonly filterLo: number,
+    readonly filterHi: number,
+  ) {}
 
   apply(event: Event): void {
     const inside = this.tracker.inTreesOf(event);
@@ -167,14 +179,17 @@ export function scopeChecks(policies: readonly ScopedPolicy[], tracker: ProcessT
   ].filter((c): c is ScopeCheck => c !== undefined);
   // One check covers tree= and tree!=: outside-tree bits only ever hold tree!= policies.
   const trees = { lo: 0, hi: 0 };
-  let anyTree = false;
+  const any = { lo: 0, hi: 0 };
   for (const { scope, bit } of policies) {
     if (scope.treeIn.length > 0) {
       trees.lo |= bit.lo;
       trees.hi |= bit.hi;
     }
-    anyTree ||= scope.treeIn.length + scope.treeOut.length > 0;
+    if (scope.treeIn.length + scope.treeOut.length > 0) {
+      any.lo |= bit.lo;
+      any.hi |= bit.hi;
+    }
   }
-  if (anyTree) checks.push(new TreeCheck(tracker, trees));
+  if ((any.lo | any.hi) !== 0) checks.push(new TreeCheck(tracker, trees, any.lo, any.hi));
   return checks;
 }
