@@ -170,6 +170,13 @@ static __always_inline struct record_header *begin(u32 event_id, u32 syscall, s6
 	h->thread_unique_id = unique_id(h->host_tid, start);
 	h->process_unique_id = unique_id(h->host_pid, leader->start_time);
 	h->parent_unique_id = unique_id(h->host_ppid, parent->group_leader->start_time);
+	if (syscall == NO_SYSCALL) {
+		// The syscall the task is in, if any: Tracee names it in every event's context.
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+		long nr = regs->orig_ax;
+		if (nr >= 0)
+			syscall = nr;
+	}
 	h->syscall = syscall;
 	h->retval = retval;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));

@@ -117,7 +117,7 @@ class LibbpfLog {
       (_level, format, args) => {
         const n = libc.vsnprintf(buffer, BigInt(buffer.length), format, args);
         const text = decoder.decode(buffer.subarray(0, Math.max(0, Math.min(n, buffer.length - 1))));
-        if (debug) Deno.stderr.writeSync(new TextEncoder().encode(`libbpf: ${text}`));
+        if (debug) Deno.stderr.writeSync(new TextEncoder().encode(text));
         for (const line of text.split("\n")) if (line !== "") this.lines.push(line);
         if (this.lines.length > LOG_LINES_KEPT) this.lines.splice(0, this.lines.length - LOG_LINES_KEPT);
         return 0;

@@ -50,7 +50,6 @@ export interface ProcessLookup {
   exit(hostPid: number): void;
 }
 
-const NO_SYSCALL = 0xffffffff;
 const CONTEXT_CACHE_LIMIT = 65536;
 /**
  * Byte ranges of the header a cached context is built from: thread start and cgroup id, then
@@ -85,6 +84,23 @@ function sameKey(key: Uint32Array, view: DataView, start: number): boolean {
 
 const byId: (EventDefinition | undefined)[] = [];
 for (const definition of EVENTS) byId[definition.id] = definition;
+
+/** x86_64 names of the syscalls a non-syscall event can happen in (the catalog's syscalls too). */
+const SYSCALL_NAMES: Record<number, string> = {
+  0: "read",
+  1: "write",
+  3: "close",
+  56: "clone",
+  57: "fork",
+  58: "vfork",
+  60: "exit",
+  62: "kill",
+  200: "tkill",
+  231: "exit_group",
+  234: "tgkill",
+  435: "clone3",
+};
+for (const definition of EVENTS) if (definition.syscall) SYSCALL_NAMES[definition.id] = definition.name;
 
 /** Decodes records of one kernel session; holds the clock offset and per-second caches. */
 export class RecordDecoder {
@@ -150,7 +166,8 @@ export class RecordDecoder {
       host_tid: hostTid,
       tid: view.getUint32(start + 36, true),
     };
-    if (syscall !== NO_SYSCALL) thread.syscall = definition.syscall ? definition.name : String(syscall);
+    const syscallName = definition.syscall ? definition.name : SYSCALL_NAMES[syscall];
+    if (syscallName !== undefined) thread.syscall = syscallName;
     const ancestors = [{
       unique_id: view.getUint32(start + 72, true),
       host_pid: view.getUint32(start + 44, true),
