@@ -1,0 +1,92 @@
+/**
+ * The ring-buffer reader against a real BPF ring buffer: sluice's object loaded with only the
+ * syscall programs, openat enabled, fed by the workload generator.
+ */
+
+import assert from "node:assert/strict";
+import { bpfTest } from "./_bpf.ts";
+import { buildWorkload, runWorkload } from "../bench/workload.ts";
+import { openLibraries } from "../lib/bpf/libbpf.ts";
+import { loadObject } from "../lib/bpf/loader.ts";
+import { RingBufferReader } from "../lib/bpf/ringbuf.ts";
+import { OBJECT_PATH } from "../lib/source/bpf.ts";
+
+const PROGRAMS = ["sys_enter", "sys_exit"];
+const OPENAT = 257;
+
+function u32(value: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value, true);
+  return bytes;
+}
+
+/** Loads the object tracing openat, runs `body` with a reader, and closes everything. */
+async function withReader(
+  options: { maxRecords: number },
+  body: (reader: RingBufferReader) => Promise<void>,
+): Promise<void> {
+  const { libbpf, libc } = openLibraries();
+  const object = loadObject(Deno.readFileSync(OBJECT_PATH) as Uint8Array<ArrayBuffer>, {
+    programs: PROGRAMS,
+  });
+  let reader: RingBufferReader | undefined;
+  try {
+    object.update(object.map("enabled"), u32(OPENAT), u32(1));
+    const settings = new Uint8Array(16);
+    // Wake the reader only past 1 GiB: every wait below ends by its timeout or by a drain.
+    new DataView(settings.buffer).setBigUint64(8, 1n << 30n, true);
+    object.update(object.map("settings"), u32(0), settings);
+    reader = new RingBufferReader(libbpf, libc, object.map("events").fd, options);
+    object.attach(PROGRAMS, libc);
+    await body(reader);
+  } finally {
+    reader?.close();
+    object.close();
+  }
+}
+
+/** Paths of the openat records the last drain of `reader` holds. */
+function openedPaths(reader: RingBufferReader, count: number): string[] {
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = reader.starts[i];
+    assert.equal(reader.view.getUint32(start + 24, true), OPENAT);
+    // The pathname is the second argument: [0][I32][dirfd], then [1][STR][u16 length][bytes].
+    const at = start + 112 + 6;
+    const length = reader.view.getUint16(at + 2, true);
+    paths.push(new TextDecoder().decode(reader.bytes.subarray(at + 4, at + 4 + length)));
+  }
+  return paths;
+}
+
+bpfTest("ringbuf: a drain stops at its record limit and the next drain resumes without a loss", async () => {
+  await buildWorkload();
+  const path = `/tmp/sluice-ringbuf-${crypto.randomUUID()}`;
+  await withReader({ maxRecords: 100 }, async (reader) => {
+    await runWorkload(["open", path, "250"]);
+    const seen: string[] = [];
+    for (let drains = 0; drains < 100; drains++) {
+      const count = reader.drain();
+      assert(count <= 100, `a drain returned ${count} records, over its limit`);
+      if (count === 0) break;
+      seen.push(...openedPaths(reader, count));
+    }
+    assert.equal(seen.filter((p) => p === path).length, 250);
+  });
+});
+
+bpfTest(
+  "ringbuf: wait returns after its timeout when no data comes, and data is there after it",
+  async () => {
+    await withReader({ maxRecords: 4096 }, async (reader) => {
+      reader.drain();
+      const started = performance.now();
+      await reader.wait(30);
+      assert(performance.now() - started >= 25, "wait returned before its timeout with nothing to read");
+      const path = `/tmp/sluice-ringbuf-${crypto.randomUUID()}`;
+      await runWorkload(["open", path, "3"]);
+      await reader.wait(30);
+      assert.equal(openedPaths(reader, reader.drain()).filter((p) => p === path).length, 3);
+    });
+  },
+);
