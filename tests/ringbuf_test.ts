@@ -82,7 +82,7 @@ bpfTest(
       reader.drain();
       const path = `/tmp/sluice-ringbuf-${crypto.randomUUID()}`;
       await runWorkload(["open", path, "3"]);
-      // No wakeup comes (the threshold is far away): only the timeout can end this wait.
+      // No wakeup comes (the threshold is far away), but the epoll fd is level-triggered on unread data.
       await reader.wait(30);
       assert.equal(openedPaths(reader, reader.drain()).filter((p) => p === path).length, 3);
     });
