@@ -1,0 +1,125 @@
+// The command-line policy: --scope/-s and --events/-e in Tracee's forms, and the implicit policy.
+import assert from "node:assert/strict";
+import { DEFAULT_POLICY, loadPolicies } from "../lib/policy/mod.ts";
+import { ev, matched, openat, problemsOf } from "./_policy.ts";
+
+const cli = (events: string[], scopes: string[] = [], defaultEvents?: readonly string[]) =>
+  loadPolicies({ policyPaths: [], scopes, events }, { defaultEvents });
+
+Deno.test("no flags: one implicit global policy with the default events", async () => {
+  const set = await cli([], [], ["execve", "openat"]);
+  assert.deepEqual(set.names, [DEFAULT_POLICY]);
+  assert.deepEqual([...set.events!].sort(), ["execve", "openat"]);
+  assert.deepEqual(matched(set, [openat("/a"), ev("connect")]), [[DEFAULT_POLICY], undefined]);
+});
+
+Deno.test("no flags while replaying: every event name matches and events is undefined", async () => {
+  const set = await cli([]);
+  assert.equal(set.events, undefined);
+  assert.deepEqual(matched(set, [ev("connect"), ev("made_up_event")]), [[DEFAULT_POLICY], [DEFAULT_POLICY]]);
+});
+
+Deno.test("-e comma lists and repeats select events; -s alone keeps the default events in that scope", async () => {
+  const set = await cli(["openat,execve", "connect"], [], ["bind"]);
+  assert.deepEqual([...set.events!].sort(), ["connect", "execve", "openat"]);
+  const scoped = await cli([], ["comm=ls"], ["openat"]);
+  assert.deepEqual([...scoped.events!], ["openat"]);
+  assert.deepEqual(matched(scoped, [openat("/a", { comm: "ls" }), openat("/a", { comm: "cat" })]), [
+    [DEFAULT_POLICY],
+    undefined,
+  ]);
+});
+
+Deno.test("-e with --scope comm=: only that process's events", async () => {
+  const set = await cli(["openat"], ["comm=bash", "uid>=1000"]);
+  const events = [
+    openat("/a", { comm: "bash", uid: 1000 }),
+    openat("/a", { comm: "bash", uid: 0 }),
+    ev("execve"),
+  ];
+  assert.deepEqual(matched(set, events).map((m) => m !== undefined), [true, false, false]);
+});
+
+Deno.test("-e NAME.data.FIELD=, .args., .retval and .scope. filters; a filter selects its event", async () => {
+  const set = await cli([
+    "openat.data.pathname=/etc/*",
+    "openat.retval>=0",
+    "execve.scope.comm=curl",
+    "connect.scope.container",
+    "unlinkat.args.pathname!=/tmp/*",
+  ]);
+  assert.deepEqual([...set.events!].sort(), ["connect", "execve", "openat", "unlinkat"]);
+  const events = [
+    openat("/etc/passwd", {}, 3),
+    openat("/etc/passwd", {}, -13),
+    openat("/tmp/a", {}, 3),
+    ev("execve", { comm: "curl" }),
+    ev("execve", { comm: "wget" }),
+    ev("connect", { container: "abc" }),
+    ev("connect"),
+    ev("unlinkat", { data: [{ name: "pathname", str: "/var/x" }] }),
+    ev("unlinkat", { data: [{ name: "pathname", str: "/tmp/x" }] }),
+  ];
+  assert.deepEqual(matched(set, events).map((m) => m !== undefined), [
+    true,
+    false,
+    false,
+    true,
+    false,
+    true,
+    false,
+    true,
+    false,
+  ]);
+});
+
+Deno.test("-e prefix* selects every catalog event starting so; -NAME leaves one out", async () => {
+  const set = await cli(["sched_process_*", "-sched_process_exit"]);
+  assert.deepEqual([...set.events!].sort(), ["sched_process_exec", "sched_process_fork"]);
+  const defaults = await cli(["-openat"], [], ["openat", "execve"]);
+  assert.deepEqual([...defaults.events!], ["execve"]);
+  const everything = await cli(["-openat"]);
+  assert.equal(everything.events, undefined);
+  assert.deepEqual(matched(everything, [openat("/a"), ev("execve")]), [undefined, [DEFAULT_POLICY]]);
+});
+
+Deno.test("-s follow: descendants of the scoped process; fork events tracked, not emitted", async () => {
+  const set = await cli(["openat"], ["comm=bash", "follow"]);
+  assert.deepEqual([...set.events!].sort(), ["openat", "sched_process_fork"]);
+});
+
+Deno.test("bad -e and -s values name the flag and value", async () => {
+  assert.deepEqual(
+    await problemsOf({
+      events: [
+        "opnat",
+        "openat.data.path=/x",
+        "openat.retval=x",
+        "openat.bogus.x=1",
+        "openat.data.pathname",
+        "-nope",
+        "zz*",
+        "",
+      ],
+      scopes: ["comm", "colour=red"],
+    }),
+    [
+      '--events openat.bogus.x=1: "bogus" is not a filter kind (use data, args, retval or scope)',
+      "--events openat.data.pathname: the filter needs an operator and a value",
+      '--events zz*: no event name starts with "zz"',
+      "--events : the value is empty",
+      '--events -nope: unknown event "nope"',
+      '--events opnat: unknown event "opnat"',
+      '--events openat.data.path=/x: "data.path=/x": event openat has no data field "path" (its fields: dirfd, pathname, flags, mode)',
+      '--events openat.retval=x: "retval=x": retval must be an integer: "x" is not an integer',
+      '--scope: "comm": invalid scope: "comm" is not a NAME<op>VALUE expression (operators: = != < > <= >=)',
+      '--scope: "colour=red": unknown scope "colour" (known: global, comm, pid, uid, binary, executable, container, not-container, tree, follow)',
+    ],
+  );
+});
+
+Deno.test("an unknown event in the default set is reported", async () => {
+  assert.deepEqual(await problemsOf({}, ["openat", "no_such_event"]), [
+    'default events: unknown event "no_such_event"',
+  ]);
+});
