@@ -3,6 +3,11 @@ import { join } from "node:path";
 import { makeBatch, seqOf } from "./_events.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+// Run main.ts with exactly the permissions the shipped `start` task grants, so a missing one fails here.
+const TASKS = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))).tasks;
+const START_FLAGS: string[] = TASKS.start.split("&&").at(-1).trim().split(/\s+/).filter((a: string) =>
+  a.startsWith("--allow-")
+);
 
 interface Run {
   code: number;
@@ -12,7 +17,7 @@ interface Run {
 
 async function sluice(args: string[], stdin?: string): Promise<Run> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", MAIN, ...args],
+    args: ["run", ...START_FLAGS, MAIN, ...args],
     stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
@@ -47,6 +52,13 @@ Deno.test("replay to a json file: every event lands, summary on stderr, exit 0",
   assert.deepEqual(events.map(seqOf), Array.from({ length: 3000 }, (_, i) => i));
   assert.match(run.stderr, new RegExp(`stream default-stream: matched 3000, delivered 3000, dropped 0`));
   assert.match(run.stderr, new RegExp(`destination ${out}json: delivered 3000, failed 0, retried 0`));
+});
+
+Deno.test("output to /dev/null works with the start task's permissions", async () => {
+  const input = await recording(10);
+  const run = await sluice(["--input", input, "-o", "json:/dev/null", "-o", "table:/dev/stderr"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /destination \/dev\/nulljson: delivered 10, failed 0/);
 });
 
 Deno.test("replay from stdin with no output config prints a table to stdout", async () => {
@@ -94,7 +106,7 @@ Deno.test("SIGTERM stops a replay from an open stdin, drains and exits 0", async
   const dir = await Deno.makeTempDir();
   const out = join(dir, "out.json");
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", MAIN, "--input", "-", "-o", `json:${out}`],
+    args: ["run", ...START_FLAGS, MAIN, "--input", "-", "-o", `json:${out}`],
     stdin: "piped",
     stdout: "null",
     stderr: "piped",
