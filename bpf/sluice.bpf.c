@@ -528,6 +528,22 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	return 0;
 }
 
+/* Kernels before 6.6 kept the change time as one struct timespec64. */
+struct inode___before_6_6 {
+	struct timespec64 i_ctime;
+} __attribute__((preserve_access_index));
+
+static __always_inline u64 inode_ctime(struct inode *inode)
+{
+	if (bpf_core_field_exists(inode->i_ctime_sec)) {
+		// The top bits of i_ctime_nsec are flags on kernels with multigrain timestamps.
+		return BPF_CORE_READ(inode, i_ctime_sec) * 1000000000ULL +
+		       (BPF_CORE_READ(inode, i_ctime_nsec) & 0x3fffffff);
+	}
+	struct inode___before_6_6 *old = (void *)inode;
+	return BPF_CORE_READ(old, i_ctime.tv_sec) * 1000000000ULL + BPF_CORE_READ(old, i_ctime.tv_nsec);
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -544,12 +560,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	off = put_path(buf, off, 1, &file->f_path);
 	off = put_u32(buf, off, 2, WIRE_U32, BPF_CORE_READ(inode, i_sb, s_dev));
 	off = put_u64(buf, off, 3, WIRE_U64, BPF_CORE_READ(inode, i_ino));
-	// The top bits of i_ctime_nsec are flags on kernels with multigrain timestamps.
-	if (bpf_core_field_exists(inode->i_ctime_sec)) {
-		u64 ctime = BPF_CORE_READ(inode, i_ctime_sec) * 1000000000ULL +
-			     (BPF_CORE_READ(inode, i_ctime_nsec) & 0x3fffffff);
-		off = put_u64(buf, off, 4, WIRE_U64, ctime);
-	}
+	off = put_u64(buf, off, 4, WIRE_U64, inode_ctime(inode));
 	off = put_u32(buf, off, 5, WIRE_U32, BPF_CORE_READ(inode, i_mode));
 	off = current_argv(buf, off, 7);
 	off = put_kernel_str(buf, off, 8, BPF_CORE_READ(bprm, interp));
