@@ -62,8 +62,9 @@ async function traced(what: string, command: Deno.Command, programs: number) {
 }
 
 async function ensureTracefs(): Promise<boolean> {
-  const mounted = await Deno.readTextFile("/proc/mounts");
-  if (mounted.split("\n").some((line) => line.split(" ")[2] === "tracefs")) return false;
+  // mountpoint(1) rather than /proc/mounts, which Deno only reads with --allow-all.
+  const mounted = await new Deno.Command("mountpoint", { args: ["-q", "/sys/kernel/tracing"] }).output();
+  if (mounted.success) return false;
   // bpftrace reads tracepoint formats from tracefs; sluice itself does not need it.
   const mount = await new Deno.Command("mount", { args: ["-t", "tracefs", "nodev", "/sys/kernel/tracing"] })
     .output();
