@@ -1,6 +1,7 @@
 // The forward destination against FluentServer (an independent Fluent Forward implementation) on loopback.
 import assert from "node:assert/strict";
 import * as net from "node:net";
+import { FluentServer } from "@fluent-org/logger";
 import type { BufferMode } from "../lib/config/types.ts";
 import type { Destination } from "../lib/destinations/destination.ts";
 import { createForwardDestination } from "../lib/destinations/forward.ts";
@@ -150,4 +151,36 @@ Deno.test("forward with requireAck resends chunks a collector took but never ack
   assert.deepEqual(new Set(seqsOf(c!.entries)), new Set(range(20)));
   assert.equal(destination.metrics.delivered, 20);
   assert.ok(destination.metrics.retried >= 10, `retried ${destination.metrics.retried}`);
+});
+
+Deno.test("forward sends user:pass@ through the protocol's handshake with ?sharedKey", async () => {
+  const entries: Entry[] = [];
+  const server = new FluentServer({
+    listenOptions: { host: "127.0.0.1", port: 0 },
+    security: {
+      serverHostname: "collector",
+      sharedKey: "k3y",
+      authorize: true,
+      userDict: { alice: "s3cret" },
+    },
+  });
+  server.on(
+    "entry",
+    (tag: string, _time: unknown, record: { event: string }) => entries.push({ tag, record }),
+  );
+  await server.listen();
+  const good =
+    forward(`tcp://alice:s3cret@127.0.0.1:${server.port}?sharedKey=k3y&requireAck=true`).destination;
+  await pump(good, [makeBatch(0, 3)]);
+  assert.deepEqual(seqsOf(entries), [0, 1, 2]);
+  assert.deepEqual(good.metrics, { delivered: 3, failed: 0, retried: 0 });
+
+  const wrong = forward(
+    `tcp://alice:wrong@127.0.0.1:${server.port}?sharedKey=k3y&connectionTimeout=300ms`,
+    "drop",
+  );
+  await pump(wrong.destination, [makeBatch(3, 2)]);
+  await server.close();
+  assert.deepEqual(seqsOf(entries), [0, 1, 2], "a wrong password delivers nothing");
+  assert.equal(wrong.destination.metrics.failed, 2);
 });

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { EventTime, FluentClient, type FluentClientOptions } from "@fluent-org/logger";
+import { EventTime, FluentClient, type FluentClientOptions, FluentSocketEvent } from "@fluent-org/logger";
 import type { DestinationConfig } from "../config/types.ts";
 import type { Event } from "../events/event.ts";
 import { createFormatter } from "../format/create.ts";
@@ -62,8 +62,15 @@ async function settleWithin(
 ): Promise<("ok" | "failed" | "pending")[]> {
   const states: ("ok" | "failed" | "pending")[] = promises.map(() => "pending");
   const all = Promise.all(promises.map((p, i) => p.then(() => states[i] = "ok", () => states[i] = "failed")));
-  await Promise.race([all, clock.sleep(waitMs)]);
+  const settled = new AbortController();
+  await Promise.race([all, clock.sleep(waitMs, settled.signal)]);
+  settled.abort();
   return states;
+}
+
+/** Shuts a client down for good: its queue is dropped and its socket closed. */
+function release(client: FluentClient): Promise<void> {
+  return client.shutdown().catch(() => {});
 }
 
 /** Opens a forward destination; throws an Error listing the URL's problems. */
@@ -79,14 +86,21 @@ export function createForwardDestination(
   const metrics = newMetrics();
   const clock = new ShutdownClock(options.shutdownGraceMs, options.shutdown);
   const warn = options.warn ?? ((line: string) => console.error(line));
-  let client = new FluentClient(settings.tag, clientOptions(settings));
   let failing = false;
+  let lastError = "";
+  const where = `${settings.tls ? "tls" : "tcp"}://${settings.host}:${settings.port}`;
+  const open = () => {
+    const opened = new FluentClient(settings.tag, clientOptions(settings));
+    opened.socketOn(FluentSocketEvent.ERROR, (error: Error) => lastError = `: ${error.message}`);
+    return opened;
+  };
+  let client = open();
 
   /** Drops what the client still queues, so a give-up is final, and starts a fresh client. */
   const resetClient = async () => {
     const old = client;
-    client = new FluentClient(settings.tag, clientOptions(settings));
-    await old.shutdown().catch(() => {});
+    client = open();
+    await release(old);
   };
 
   const send = async (batch: Event[]): Promise<void> => {
@@ -102,11 +116,12 @@ export function createForwardDestination(
       metrics.delivered += pending.length - left.length;
       if (left.length === 0) {
         failing = false;
+        lastError = "";
         return;
       }
       if (states.includes("pending")) await resetClient();
       if (!failing) {
-        warn(`destination ${config.name}: ${left.length} event(s) not yet delivered to ${config.url}`);
+        warn(`destination ${config.name}: ${left.length} event(s) not yet delivered to ${where}${lastError}`);
       }
       failing = true;
       if (tries >= (options.mode === "drop" ? DROP_MODE_ATTEMPTS : Infinity) || clock.expired()) {
@@ -128,11 +143,11 @@ export function createForwardDestination(
     write: send,
     async close() {
       clock.begin();
-      await client.shutdown().catch(() => {});
+      await release(client);
     },
     async abort() {
       clock.begin();
-      await client.shutdown().catch(() => {});
+      await release(client);
     },
   };
   return sinkDestination(config.name, sink, metrics);

@@ -87,15 +87,21 @@ export class ShutdownClock {
     return this.#deadline - Date.now();
   }
 
-  /** Waits `ms` (Infinity: until the grace deadline), or less if the deadline comes first. */
-  sleep(ms: number): Promise<void> {
+  /**
+   * Waits `ms` (Infinity: until the grace deadline), or less if the deadline comes first
+   * or `cancel` is aborted (the caller stopped waiting; no timer is left behind).
+   */
+  sleep(ms: number, cancel?: AbortSignal): Promise<void> {
     const wait = Math.max(0, Math.min(ms, this.remaining()));
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(this.#sleepers.get(wake));
         this.#sleepers.delete(wake);
+        cancel?.removeEventListener("abort", wake);
         resolve();
       };
+      if (cancel?.aborted) return resolve();
+      cancel?.addEventListener("abort", wake, { once: true });
       this.#sleepers.set(wake, Number.isFinite(wait) ? setTimeout(wake, wait) : undefined);
     });
   }
