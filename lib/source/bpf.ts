@@ -5,6 +5,7 @@
  * @module
  */
 
+import { join } from "node:path";
 import { ALL_PROGRAMS, BpfLoadError, type LoadedObject, loadObject } from "../bpf/loader.ts";
 import { cString, LibbpfMissingError, type Libc, monotonicToRealtime, openLibraries } from "../bpf/libbpf.ts";
 import { RingBufferReader } from "../bpf/ringbuf.ts";
@@ -29,7 +30,7 @@ export class KernelSourceError extends Error {}
 export const DEFAULT_EVENTS: readonly string[] = EVENTS.filter((e) => e.name !== "openat").map((e) => e.name);
 
 /** Where the build puts the object, relative to this file (also inside a compiled binary). */
-export const OBJECT_PATH = `${import.meta.dirname}/../../bpf/build/sluice.bpf.o`;
+export const OBJECT_PATH: string = join(import.meta.dirname!, "../../bpf/build/sluice.bpf.o");
 
 /** How long one wait for data lasts: bounds both the delay of sparse events and stop(). */
 const WAIT_MS = 50;
