@@ -16,7 +16,7 @@ const btf = "/sys/kernel/btf/vmlinux";
 
 const TOOLS: Record<string, string> = {
   clang: "clang",
-  bpftool: "bpftool (Debian: linux-bpf-tools or bpftool)",
+  bpftool: "bpftool",
 };
 
 function mtime(path: string): number | undefined {
