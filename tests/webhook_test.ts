@@ -295,3 +295,19 @@ Deno.test("the seed page's three-destination example runs end to end against rea
   assert.match(stderr, /destination fluent_destination: delivered 5, failed 0, retried 0/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("webhook sends user:pass@ as basic auth and never prints the password", async () => {
+  const r = receiver((req) => new Response(null, { status: req.headers.get("authorization") ? 200 : 401 }));
+  const { destination } = webhook(`http://alice:s3cret@127.0.0.1:${r.port}/`);
+  await pump(destination, [makeBatch(0, 2)]);
+  await r.server.shutdown();
+  assert.deepEqual(destination.metrics, { delivered: 2, failed: 0, retried: 0 });
+
+  const down = webhook(`http://alice:s3cret@127.0.0.1:${freePort()}/`, "drop");
+  await pump(down.destination, [makeBatch(0, 1)]);
+  assert.equal(down.destination.metrics.failed, 1);
+  assert.ok(
+    down.warnings.length > 0 && down.warnings.every((w) => !w.includes("s3cret")),
+    down.warnings.join("\n"),
+  );
+});

@@ -44,6 +44,11 @@ const FORWARD_PARAMS = ["tag", "requireAck", "connectionTimeout", "sharedKey"];
 /** The Fluent Forward protocol's usual port. */
 export const FORWARD_PORT = 24224;
 
+/** Text (a URL, or a message quoting one) as it may be shown: each URL's password becomes `***`. */
+export function redactUrl(text: string): string {
+  return text.replace(/\/\/([^/:@\s]*):[^/@\s]*@/g, "//$1:***@");
+}
+
 function readUrl(config: DestinationConfig, problems: string[]): URL | undefined {
   const where = `destinations.${config.name}.url`;
   if (config.url === undefined || config.url === "") {
@@ -53,7 +58,7 @@ function readUrl(config: DestinationConfig, problems: string[]): URL | undefined
   try {
     return new URL(config.url);
   } catch {
-    problems.push(`${where}: invalid URL "${config.url}"`);
+    problems.push(`${where}: invalid URL "${redactUrl(config.url)}"`);
     return undefined;
   }
 }
@@ -82,8 +87,9 @@ export function parseWebhook(config: DestinationConfig): Parsed<WebhookSettings>
   const url = readUrl(config, problems);
   if (url === undefined) return { ok: false, problems };
   const where = `destinations.${config.name}.url`;
+  const shown = redactUrl(config.url ?? "");
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    problems.push(`${where}: scheme "${url.protocol.slice(0, -1)}" is not http or https in "${config.url}"`);
+    problems.push(`${where}: scheme "${url.protocol.slice(0, -1)}" is not http or https in "${shown}"`);
   }
   const query = url.searchParams;
   const timeoutMs = duration(config, "timeout", query.get("timeout"), "10s")(problems);
@@ -108,15 +114,16 @@ export function parseForward(config: DestinationConfig): Parsed<ForwardSettings>
   const url = readUrl(config, problems);
   if (url === undefined) return { ok: false, problems };
   const where = `destinations.${config.name}.url`;
+  const shown = redactUrl(config.url ?? "");
   const scheme = url.protocol.slice(0, -1);
   let notice: string | undefined;
   if (scheme === "http") {
     notice =
-      `destination ${config.name}: forward url "${config.url}" uses http://; sending Fluent Forward over tcp`;
+      `destination ${config.name}: forward url "${shown}" uses http://; sending Fluent Forward over tcp`;
   } else if (scheme === "udp") {
-    problems.push(`${where}: udp is not supported for forward in "${config.url}": use tcp:// or tls://`);
+    problems.push(`${where}: udp is not supported for forward in "${shown}": use tcp:// or tls://`);
   } else if (scheme !== "tcp" && scheme !== "tls") {
-    problems.push(`${where}: scheme "${scheme}" is not tcp or tls in "${config.url}"`);
+    problems.push(`${where}: scheme "${scheme}" is not tcp or tls in "${shown}"`);
   }
   const query = url.searchParams;
   const tag = query.get("tag") ?? "tracee";

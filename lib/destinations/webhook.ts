@@ -12,7 +12,7 @@ import type { Event } from "../events/event.ts";
 import { createFormatter } from "../format/create.ts";
 import { type BatchSink, type Destination, newMetrics, sinkDestination } from "./destination.ts";
 import { type Attempt, deliver, parseRetryAfter, ShutdownClock } from "./retry.ts";
-import { parseWebhook } from "./url_options.ts";
+import { parseWebhook, redactUrl } from "./url_options.ts";
 
 /** Options of the network destinations. */
 export interface NetworkDestinationOptions {
@@ -32,7 +32,7 @@ function describeError(error: unknown, timeoutMs: number): string {
   }
   // fetch says only "fetch failed"; the cause names the real trouble (refused, reset, DNS).
   const cause = (error as Error).cause as Error | undefined;
-  return cause?.message ?? (error as Error).message ?? String(error);
+  return redactUrl(cause?.message ?? (error as Error).message ?? String(error));
 }
 
 /** Sends one POST and says whether it was delivered, or whether to retry. */
