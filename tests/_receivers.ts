@@ -4,12 +4,17 @@ import { FluentServer } from "@fluent-org/logger";
 /** Decides the answer to one request; `count` numbers requests from 1. */
 export type Handler = (request: Request, body: string, count: number) => Response | Promise<Response>;
 
-/** An HTTP receiver on 127.0.0.1 that records every body it accepted (2xx), in order. */
+/**
+ * An HTTP receiver on 127.0.0.1 that records every body it accepted (2xx), in order, and
+ * the client ports it saw (one port: one reused connection).
+ */
 export function receiver(handler: Handler = () => new Response("ok"), port = 0) {
   const bodies: string[] = [];
   const urls: string[] = [];
+  const clientPorts = new Set<number>();
   let count = 0;
-  const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, async (request) => {
+  const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, async (request, info) => {
+    clientPorts.add(info.remoteAddr.port);
     const body = await request.text();
     const response = await handler(request, body, ++count);
     if (response.ok) {
@@ -18,7 +23,7 @@ export function receiver(handler: Handler = () => new Response("ok"), port = 0) 
     }
     return response;
   });
-  return { server, bodies, urls, port: server.addr.port, requests: () => count };
+  return { server, bodies, urls, clientPorts, port: server.addr.port, requests: () => count };
 }
 
 /** One record as FluentServer received it. */

@@ -38,6 +38,7 @@ Deno.test("webhook posts each event as Tracee JSON, keeping unknown query parame
   assert.deepEqual(url.pathname, "/processes");
   assert.deepEqual([...url.searchParams], [["key", "abc"]]);
   assert.deepEqual(destination.metrics, { delivered: 20, failed: 0, retried: 0 });
+  assert.equal(r.clientPorts.size, 1, "the 20 requests reused one connection");
 });
 
 Deno.test("webhook sends the configured content type", async () => {
