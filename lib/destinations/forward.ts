@@ -13,9 +13,15 @@ import type { Event } from "../events/event.ts";
 import { createFormatter } from "../format/create.ts";
 import type { Formatter } from "../format/format.ts";
 import { type BatchSink, type Destination, newMetrics, sinkDestination } from "./destination.ts";
-import { DROP_MODE_ATTEMPTS, FIRST_DELAY_MS, MAX_DELAY_MS, nextDelay, ShutdownClock } from "./retry.ts";
+import {
+  DROP_MODE_ATTEMPTS,
+  FIRST_DELAY_MS,
+  MAX_DELAY_MS,
+  type NetworkDestinationOptions,
+  nextDelay,
+  ShutdownClock,
+} from "./retry.ts";
 import { type ForwardSettings, parseForward } from "./url_options.ts";
-import type { NetworkDestinationOptions } from "./webhook.ts";
 
 /** Options of {@link createForwardDestination}. */
 export interface ForwardDestinationOptions extends NetworkDestinationOptions {

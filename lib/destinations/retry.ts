@@ -19,6 +19,18 @@ export const DROP_MODE_ATTEMPTS = 4;
 /** How long a block-mode destination keeps retrying once shutdown has begun. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 
+/** Options of the network destinations. */
+export interface NetworkDestinationOptions {
+  /** The buffer mode of the destination's stream. */
+  mode: BufferMode;
+  /** Aborted when sluice begins to shut down: block-mode retries then end after the grace period. */
+  shutdown?: AbortSignal;
+  /** How long block-mode retries go on once shutdown begins (default 10 s). */
+  shutdownGraceMs?: number;
+  /** Reports a one-line warning (a failure streak's start, a give-up); stderr by default. */
+  warn?: (line: string) => void;
+}
+
 /** The result of one attempt. */
 export type Attempt =
   | { ok: true }

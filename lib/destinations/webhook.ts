@@ -7,24 +7,18 @@
  * @module
  */
 
-import type { BufferMode, DestinationConfig } from "../config/types.ts";
+import type { DestinationConfig } from "../config/types.ts";
 import type { Event } from "../events/event.ts";
 import { createFormatter } from "../format/create.ts";
 import { type BatchSink, type Destination, newMetrics, sinkDestination } from "./destination.ts";
-import { type Attempt, deliver, parseRetryAfter, ShutdownClock } from "./retry.ts";
+import {
+  type Attempt,
+  deliver,
+  type NetworkDestinationOptions,
+  parseRetryAfter,
+  ShutdownClock,
+} from "./retry.ts";
 import { parseWebhook, redactUrl } from "./url_options.ts";
-
-/** Options of the network destinations. */
-export interface NetworkDestinationOptions {
-  /** The buffer mode of the destination's stream. */
-  mode: BufferMode;
-  /** Aborted when sluice begins to shut down: block-mode retries then end after the grace period. */
-  shutdown?: AbortSignal;
-  /** How long block-mode retries go on once shutdown begins (default 10 s). */
-  shutdownGraceMs?: number;
-  /** Reports a one-line warning (a failure streak's start, a give-up); stderr by default. */
-  warn?: (line: string) => void;
-}
 
 function describeError(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && error.name === "TimeoutError") {
