@@ -104,3 +104,18 @@ Deno.test("deliver: a Retry-After longer than the backoff is waited for", async 
   });
   assert.ok(Date.now() - started >= 390);
 });
+
+Deno.test("deliver: past the shutdown grace a failure abandons the peer; later deliveries fail without trying", async () => {
+  const clock = new ShutdownClock(0);
+  clock.begin();
+  const options = { mode: "block" as const, clock, onRetry: () => {}, onGiveUp: () => {}, random: () => 0 };
+  const healthy = scripted([{ ok: true }]);
+  assert.equal(await deliver(healthy.attempt, options), true, "a peer that answers is still used");
+  const down = scripted([fail(true)]);
+  assert.equal(await deliver(down.attempt, options), false);
+  assert.equal(down.calls(), 1);
+  assert.equal(clock.abandoned, true);
+  const later = scripted([{ ok: true }]);
+  assert.equal(await deliver(later.attempt, options), false);
+  assert.equal(later.calls(), 0);
+});

@@ -312,3 +312,20 @@ Deno.test("webhook sends user:pass@ as basic auth and never prints the password"
     down.warnings.join("\n"),
   );
 });
+
+Deno.test("webhook block mode: a slow but healthy peer is drained in full even past the shutdown grace", async () => {
+  const r = receiver(async () => {
+    await sleep(50);
+    return new Response("ok");
+  });
+  const shutdown = new AbortController();
+  shutdown.abort();
+  const destination = createWebhookDestination(
+    { name: "hook", type: "webhook", format: "json", url: `http://127.0.0.1:${r.port}/` },
+    { mode: "block", shutdown: shutdown.signal, shutdownGraceMs: 100, warn: () => {} },
+  );
+  await pump(destination, [makeBatch(0, 10)]);
+  await r.server.shutdown();
+  assert.deepEqual(bodySeqs(r.bodies), range(10));
+  assert.deepEqual(destination.metrics, { delivered: 10, failed: 0, retried: 0 });
+});

@@ -113,10 +113,15 @@ export function createForwardDestination(
     let pending: [Record, EventTime][] = batch.map((
       e,
     ) => [{ event: formatter.format(e) }, eventTime(e.timestamp)]);
+    if (clock.abandoned) {
+      metrics.failed += batch.length;
+      return;
+    }
     let delay = 0;
     for (let tries = 1;; tries++) {
-      // Block mode waits for the library's own reconnects until shutdown; drop mode waits one connection timeout.
-      const waitMs = options.mode === "drop" ? settings.connectionTimeoutMs : Infinity;
+      // Block mode waits for the library's own reconnects until the shutdown grace ends; otherwise one timeout.
+      const endless = options.mode === "block" && !clock.expired();
+      const waitMs = endless ? Infinity : settings.connectionTimeoutMs;
       const states = await settleWithin(pending.map(([r, t]) => client.emit(r, t)), clock, waitMs);
       const left = pending.filter((_, i) => states[i] !== "ok");
       metrics.delivered += pending.length - left.length;
@@ -130,6 +135,7 @@ export function createForwardDestination(
         warn(`destination ${config.name}: ${left.length} event(s) not yet delivered to ${where}${lastError}`);
       }
       failing = true;
+      if (clock.expired()) clock.abandon();
       if (tries >= (options.mode === "drop" ? DROP_MODE_ATTEMPTS : Infinity) || clock.expired()) {
         metrics.failed += left.length;
         return;
@@ -137,6 +143,7 @@ export function createForwardDestination(
       delay = nextDelay(delay);
       await clock.sleep(delay);
       if (clock.expired()) {
+        clock.abandon();
         metrics.failed += left.length;
         return;
       }

@@ -69,6 +69,7 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
  */
 export class ShutdownClock {
   #deadline = Infinity;
+  #abandoned = false;
   /** Sleepers and their timers (undefined: waiting for a deadline not yet set). */
   #sleepers = new Map<() => void, ReturnType<typeof setTimeout> | undefined>();
 
@@ -94,6 +95,20 @@ export class ShutdownClock {
     return Date.now() >= this.#deadline;
   }
 
+  /**
+   * True once a delivery failed after the grace period: the peer is down while sluice
+   * exits, so what is left is counted as failed without trying (each try could take a
+   * whole timeout). A peer that still answers is drained in full.
+   */
+  get abandoned(): boolean {
+    return this.#abandoned;
+  }
+
+  /** Marks the peer as given up on (see {@link ShutdownClock.abandoned}). */
+  abandon(): void {
+    this.#abandoned = true;
+  }
+
   /** Milliseconds left before the deadline (Infinity before shutdown). */
   remaining(): number {
     return this.#deadline - Date.now();
@@ -104,7 +119,9 @@ export class ShutdownClock {
    * or `cancel` is aborted (the caller stopped waiting; no timer is left behind).
    */
   sleep(ms: number, cancel?: AbortSignal): Promise<void> {
-    const wait = Math.max(0, Math.min(ms, this.remaining()));
+    const left = this.remaining();
+    // Past the deadline a finite wait runs in full (a last attempt's own timeout); an endless one ends at once.
+    const wait = left > 0 ? Math.min(ms, left) : Number.isFinite(ms) ? ms : 0;
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(this.#sleepers.get(wake));
@@ -136,19 +153,26 @@ export interface DeliverOptions {
  * shutdown grace (block mode). Resolves true when delivered.
  */
 export async function deliver(attempt: () => Promise<Attempt>, options: DeliverOptions): Promise<boolean> {
+  const { clock } = options;
   const limit = options.mode === "drop" ? DROP_MODE_ATTEMPTS : Infinity;
+  if (clock.abandoned) {
+    options.onGiveUp(`peer still down ${clock.graceMs} ms after shutdown began`);
+    return false;
+  }
   let delay = 0;
   for (let tries = 1;; tries++) {
     const result = await attempt();
     if (result.ok) return true;
-    if (!result.retry || tries >= limit || options.clock.expired()) {
+    if (clock.expired()) clock.abandon();
+    if (!result.retry || tries >= limit || clock.expired()) {
       options.onGiveUp(result.reason);
       return false;
     }
     delay = nextDelay(delay, options.random);
-    await options.clock.sleep(Math.max(delay, result.retryAfterMs ?? 0));
-    if (options.clock.expired()) {
-      options.onGiveUp(`${result.reason} (shutdown grace of ${options.clock.graceMs} ms ended)`);
+    await clock.sleep(Math.max(delay, result.retryAfterMs ?? 0));
+    if (clock.expired()) {
+      clock.abandon();
+      options.onGiveUp(`${result.reason} (shutdown grace of ${clock.graceMs} ms ended)`);
       return false;
     }
     options.onRetry(result.reason);
