@@ -184,3 +184,35 @@ Deno.test("forward sends user:pass@ through the protocol's handshake with ?share
   assert.deepEqual(seqsOf(entries), [0, 1, 2], "a wrong password delivers nothing");
   assert.equal(wrong.destination.metrics.failed, 2);
 });
+
+Deno.test("forward over tls:// verifies the collector against ?tlsCA and refuses an untrusted one", async () => {
+  const tls = new URL("../fixtures/tls/", import.meta.url).pathname;
+  const entries: Entry[] = [];
+  const server = new FluentServer({
+    listenOptions: { host: "127.0.0.1", port: 0 },
+    tlsOptions: {
+      key: await Deno.readTextFile(`${tls}collector-key.pem`),
+      cert: await Deno.readTextFile(`${tls}collector-cert.pem`),
+    },
+  });
+  server.on(
+    "entry",
+    (tag: string, _time: unknown, record: { event: string }) => entries.push({ tag, record }),
+  );
+  await server.listen();
+  const url = `tls://127.0.0.1:${server.port}?requireAck=true&connectionTimeout=300ms`;
+  const trusted = forward(`${url}&tlsCA=${tls}collector-cert.pem`).destination;
+  await pump(trusted, [makeBatch(0, 3)]);
+  assert.deepEqual(seqsOf(entries), [0, 1, 2]);
+
+  const warnings: string[] = [];
+  const untrusted = createForwardDestination(
+    { name: "fluent", type: "forward", format: "json", url },
+    { mode: "drop", notice: () => {}, warn: (line) => warnings.push(line) },
+  );
+  await pump(untrusted, [makeBatch(3, 2)]);
+  await server.close();
+  assert.deepEqual(seqsOf(entries), [0, 1, 2]);
+  assert.equal(untrusted.metrics.failed, 2);
+  assert.match(warnings[0], /self-signed certificate/);
+});

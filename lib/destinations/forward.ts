@@ -39,6 +39,15 @@ function eventTime(timestamp: string): EventTime {
   return new EventTime(Math.floor(ms / 1000), Number(fraction.padEnd(9, "0").slice(0, 9)));
 }
 
+function tlsOptions(settings: ForwardSettings): { ca?: string } {
+  if (settings.tlsCA === undefined) return {};
+  try {
+    return { ca: Deno.readTextFileSync(settings.tlsCA) };
+  } catch (error) {
+    throw new Error(`cannot read tlsCA=${settings.tlsCA}: ${(error as Error).message}`);
+  }
+}
+
 function clientOptions(settings: ForwardSettings): FluentClientOptions {
   const security = settings.sharedKey === undefined ? undefined : {
     clientHostname: Deno.hostname(),
@@ -52,7 +61,7 @@ function clientOptions(settings: ForwardSettings): FluentClientOptions {
       host: settings.host,
       port: settings.port,
       timeout: settings.connectionTimeoutMs,
-      tls: settings.tls ? { servername: settings.host } : undefined,
+      tls: settings.tls ? tlsOptions(settings) : undefined,
       reconnect: { backoff: 2, delay: FIRST_DELAY_MS, minDelay: FIRST_DELAY_MS, maxDelay: MAX_DELAY_MS },
     },
     security,

@@ -31,6 +31,8 @@ export interface ForwardSettings {
   username?: string;
   password?: string;
   sharedKey?: string;
+  /** PEM file of the CA that signed the collector's certificate (`tls://` only; else the system's). */
+  tlsCA?: string;
   /** A notice to print once (an `http://` URL read as `tcp://`). */
   notice?: string;
 }
@@ -40,7 +42,7 @@ export type Parsed<T> = { ok: true; settings: T } | { ok: false; problems: strin
 
 /** The query parameters sluice reads from a webhook URL and removes before posting. */
 export const WEBHOOK_PARAMS: readonly string[] = ["timeout", "contentType", "gotemplate", "batch"];
-const FORWARD_PARAMS = ["tag", "requireAck", "connectionTimeout", "sharedKey"];
+const FORWARD_PARAMS = ["tag", "requireAck", "connectionTimeout", "sharedKey", "tlsCA"];
 /** The Fluent Forward protocol's usual port. */
 export const FORWARD_PORT = 24224;
 
@@ -146,6 +148,10 @@ export function parseForward(config: DestinationConfig): Parsed<ForwardSettings>
       `${where}: user "${username}" needs ?sharedKey=KEY too: the forward handshake authenticates with a shared key`,
     );
   }
+  const tlsCA = query.get("tlsCA") ?? undefined;
+  if (tlsCA !== undefined && scheme !== "tls") {
+    problems.push(`${where}: tlsCA= needs a tls:// URL, got "${shown}"`);
+  }
   const port = url.port === "" ? FORWARD_PORT : Number(url.port);
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -160,6 +166,7 @@ export function parseForward(config: DestinationConfig): Parsed<ForwardSettings>
       username,
       password,
       sharedKey,
+      tlsCA,
       notice,
     },
   };
