@@ -123,5 +123,13 @@ Deno.test("template files: loaded through createFormatter, errors name the file;
     destinationProblems({ name: "fl", type: "forward", format: "json", url: "http://h:2222?tag=severe" }),
     [],
   );
+  const noCa = join(dir, "no-ca.pem");
+  const [problem] = destinationProblems({
+    name: "fl",
+    type: "forward",
+    format: "json",
+    url: `tls://h:1?tlsCA=${noCa}`,
+  });
+  assert.ok(problem.startsWith(`destinations.fl.url: tlsCA=${noCa}: `), problem);
   await Deno.remove(dir, { recursive: true });
 });

@@ -1,7 +1,7 @@
 /**
  * Pre-flight checks of a destination, for `sluice validate` and before anything starts:
  * its URL parameters and its template, every problem on one line naming the destination
- * and the value. Reads the template file, nothing else.
+ * and the value. Reads the template and CA files, nothing else.
  *
  * @module
  */
@@ -23,6 +23,15 @@ export function destinationProblems(config: DestinationConfig): string[] {
   } else if (config.type === "forward") {
     const parsed = parseForward(config);
     if (!parsed.ok) problems.push(...parsed.problems);
+    else if (parsed.settings.tlsCA !== undefined) {
+      try {
+        Deno.readTextFileSync(parsed.settings.tlsCA);
+      } catch (error) {
+        problems.push(
+          `destinations.${config.name}.url: tlsCA=${parsed.settings.tlsCA}: ${(error as Error).message}`,
+        );
+      }
+    }
   }
   if (format.startsWith(TEMPLATE)) {
     try {
