@@ -1,7 +1,6 @@
 // The gotemplate format: Go text/template syntax over the event's JSON fields.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { destinationProblems } from "../lib/destinations/check.ts";
 import { createFormatter } from "../lib/format/create.ts";
 import { loadTemplateFormatter, templateFormatter } from "../lib/format/template.ts";
 import { makeEvent } from "./_events.ts";
@@ -87,7 +86,7 @@ Deno.test("template: a parse error names the template and the line", () => {
   assert.equal(parseError("{{ break }}"), "gotemplate=/t.tmpl: line 1: {{break}} outside {{range}}");
 });
 
-Deno.test("template files: loaded through createFormatter, errors name the file; check reports them", async () => {
+Deno.test("template files: loaded through createFormatter, errors name the file", async () => {
   const dir = await Deno.makeTempDir();
   const good = join(dir, "good.tmpl");
   const bad = join(dir, "bad.tmpl");
@@ -98,38 +97,5 @@ Deno.test("template files: loaded through createFormatter, errors name the file;
     message: `gotemplate=${bad}: line 2: unexpected EOF: missing {{end}}`,
   });
   assert.throws(() => loadTemplateFormatter(join(dir, "none.tmpl")), /none\.tmpl: cannot read the template/);
-  assert.deepEqual(
-    destinationProblems({ name: "f", type: "file", format: `gotemplate=${bad}`, path: "stdout" }),
-    [
-      `destinations.f.format: gotemplate=${bad}: line 2: unexpected EOF: missing {{end}}`,
-    ],
-  );
-  assert.deepEqual(
-    destinationProblems({
-      name: "w",
-      type: "webhook",
-      format: "json",
-      url: `http://h/?gotemplate=${bad}&timeout=x`,
-    }),
-    [
-      `destinations.w.url: timeout="x" is not a positive Go duration (e.g. 5s, 500ms)`,
-    ],
-  );
-  assert.deepEqual(
-    destinationProblems({ name: "w", type: "webhook", format: "json", url: `http://h/?gotemplate=${bad}` }),
-    [`destinations.w.url: gotemplate=${bad}: line 2: unexpected EOF: missing {{end}}`],
-  );
-  assert.deepEqual(
-    destinationProblems({ name: "fl", type: "forward", format: "json", url: "http://h:2222?tag=severe" }),
-    [],
-  );
-  const noCa = join(dir, "no-ca.pem");
-  const [problem] = destinationProblems({
-    name: "fl",
-    type: "forward",
-    format: "json",
-    url: `tls://h:1?tlsCA=${noCa}`,
-  });
-  assert.ok(problem.startsWith(`destinations.fl.url: tlsCA=${noCa}: `), problem);
   await Deno.remove(dir, { recursive: true });
 });
