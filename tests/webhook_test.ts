@@ -215,6 +215,48 @@ Deno.test("webhook in a drop-mode stream: delivered + dropped + failed = matched
   assert.equal(new Set(bodySeqs(r.bodies)).size, m.delivered);
 });
 
+/** Replays N events through a drop-mode stream (queue of 16) into a webhook; returns the counts. */
+async function dropModeRun(url: string, N: number) {
+  const { destination } = webhook(url, "drop");
+  const router = createRouter(
+    [streamConfig("processes", ["hook"], "drop", 16)],
+    new Map([["hook", destination]]),
+  );
+  await pushAll(router, range(N / 10).map((i) => makeBatch(i * 10, 10)));
+  await router.close();
+  return { counters: router.streams[0].counters, metrics: destination.metrics };
+}
+
+for (
+  const [fault, handler, query] of [
+    ["accepts everything", () => new Response("ok"), ""],
+    ["takes 2 s per request", () => sleep(2000).then(() => new Response("ok")), "?batch=10"],
+  ] as const
+) {
+  Deno.test(`webhook in a drop-mode stream, receiver ${fault}: delivered + dropped + failed = matched`, async () => {
+    const r = receiver(handler);
+    const { counters, metrics } = await dropModeRun(`http://127.0.0.1:${r.port}/${query}`, 100);
+    await r.server.shutdown();
+    assert.equal(counters.matched, 100);
+    assert.equal(metrics.delivered + counters.dropped + metrics.failed, counters.matched);
+    assert.deepEqual(new Set(bodySeqs(r.bodies)).size, metrics.delivered);
+    assert.equal(bodySeqs(r.bodies).length, metrics.delivered, "each delivered event arrived exactly once");
+  });
+}
+
+Deno.test("webhook in a drop-mode stream, receiver down for two seconds: delivered + dropped + failed = matched", async () => {
+  const port = freePort();
+  let r: ReturnType<typeof receiver> | undefined;
+  const starting = sleep(2000).then(() => r = receiver(undefined, port));
+  const { counters, metrics } = await dropModeRun(`http://127.0.0.1:${port}/`, 100);
+  await starting;
+  await r!.server.shutdown();
+  assert.equal(counters.matched, 100);
+  assert.ok(metrics.failed > 0, "events tried while the receiver was down failed");
+  assert.equal(metrics.delivered + counters.dropped + metrics.failed, counters.matched);
+  assert.equal(bodySeqs(r!.bodies).length, metrics.delivered);
+});
+
 Deno.test("a slow webhook in one stream does not slow a different stream", async () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => release = resolve);
