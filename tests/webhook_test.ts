@@ -371,3 +371,23 @@ Deno.test("webhook block mode: a slow but healthy peer is drained in full even p
   assert.deepEqual(bodySeqs(r.bodies), range(10));
   assert.deepEqual(destination.metrics, { delivered: 10, failed: 0, retried: 0 });
 });
+
+Deno.test("webhook formats: ?gotemplate=PATH renders each event (param removed); table posts table rows", async () => {
+  const dir = await Deno.makeTempDir();
+  const template = join(dir, "hook.tmpl");
+  await Deno.writeTextFile(template, '{{ .name }} seq={{ index .data 0 "int32" }}\n');
+  const r = receiver();
+  await pump(webhook(`http://127.0.0.1:${r.port}/t?gotemplate=${template}&a=b`).destination, [
+    makeBatch(0, 2),
+  ]);
+  assert.deepEqual(r.bodies, ["sched_process_exec seq=0", "sched_process_exec seq=1"]);
+  assert.equal(new URL(r.urls[0]).search, "?a=b");
+  const table = createWebhookDestination(
+    { name: "t", type: "webhook", format: "table", url: `http://127.0.0.1:${r.port}/` },
+    { mode: "block", warn: () => {} },
+  );
+  await pump(table, [makeBatch(5, 1)]);
+  await r.server.shutdown();
+  assert.match(r.bodies[2], / bash +1005 +1005 +sched_process_exec +seq: 5, pathname: \/usr\/bin\/ls$/);
+  await Deno.remove(dir, { recursive: true });
+});
