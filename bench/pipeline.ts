@@ -113,7 +113,7 @@ async function pipeline(chunks: Uint8Array[]) {
   });
   const source = createReplaySource(cycledBytes(chunks, TOTAL / DISTINCT));
   const start = performance.now();
-  await runPipeline(source, policies, router);
+  await runPipeline({ source, policies, router });
   return { elapsed: performance.now() - start, streams: router.streams };
 }
 

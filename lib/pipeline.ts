@@ -8,13 +8,27 @@ import type { PolicySet } from "./policy/policy_set.ts";
 import type { EventSource } from "./source/source.ts";
 import type { Router } from "./streams/router.ts";
 
+/** The three stages a run connects. */
+export interface Pipeline {
+  source: EventSource;
+  policies: PolicySet;
+  router: Router;
+}
+
+/** Options of {@link runPipeline}. */
+export interface RunOptions {
+  /** Called once the source has ended, before the streams drain (shutdown has begun). */
+  onSourceEnd?: () => void;
+}
+
 /**
- * Moves batches from `source` through `policies` into `router` until the source ends
- * (end of input, or `source.stop()` on a signal), then drains every stream and closes
- * every destination. Awaiting the router's backpressure before the next read is what
- * makes block mode lossless.
+ * Moves batches from the source through the policies into the router until the source
+ * ends (end of input, or `source.stop()` on a signal), then drains every stream and
+ * closes every destination. Awaiting the router's backpressure before the next read is
+ * what makes block mode lossless.
  */
-export async function runPipeline(source: EventSource, policies: PolicySet, router: Router): Promise<void> {
+export async function runPipeline(pipeline: Pipeline, options: RunOptions = {}): Promise<void> {
+  const { source, policies, router } = pipeline;
   try {
     for await (const batch of source.batches()) {
       const matched = policies.match(batch);
@@ -23,6 +37,7 @@ export async function runPipeline(source: EventSource, policies: PolicySet, rout
       if (wait !== undefined) await wait;
     }
   } finally {
+    options.onSourceEnd?.();
     await router.close();
   }
 }

@@ -23,14 +23,17 @@ async function openSource(plan: Plan): Promise<EventSource> {
   return await openKernelSource({ events: events ?? new Set(), debug: log === "debug" });
 }
 
-function openDestinations(plan: Plan): Map<string, Destination> {
+function openDestinations(plan: Plan, shutdown: AbortSignal): Map<string, Destination> {
   const modeOf = new Map<string, "block" | "drop">();
   for (const stream of plan.config.streams) {
     for (const name of stream.destinations) modeOf.set(name, stream.buffer.mode);
   }
   const opened = new Map<string, Destination>();
   for (const config of plan.config.destinations) {
-    opened.set(config.name, createDestination(config, { mode: modeOf.get(config.name) ?? "block", warn }));
+    opened.set(
+      config.name,
+      createDestination(config, { mode: modeOf.get(config.name) ?? "block", warn, shutdown }),
+    );
   }
   return opened;
 }
@@ -53,9 +56,10 @@ export function summaryLines(
 
 /** Runs the plan to the end and returns the exit status (0 done, 1 a failure while running). */
 export async function startRun(plan: Plan): Promise<number> {
+  const stopping = new AbortController();
   let destinations: Map<string, Destination>;
   try {
-    destinations = openDestinations(plan);
+    destinations = openDestinations(plan, stopping.signal);
   } catch (error) {
     warn(`cannot open a destination: ${(error as Error).message}`);
     return 1;
@@ -77,6 +81,7 @@ export async function startRun(plan: Plan): Promise<number> {
     const now = performance.now();
     if (firstSignal === 0) {
       firstSignal = now;
+      stopping.abort();
       source.stop();
     } else if (now - firstSignal > 1000) {
       warn("second signal: exiting without draining");
@@ -88,7 +93,7 @@ export async function startRun(plan: Plan): Promise<number> {
 
   let status = 0;
   try {
-    await runPipeline(source, plan.policies, router);
+    await runPipeline({ source, policies: plan.policies, router }, { onSourceEnd: () => stopping.abort() });
   } catch (error) {
     warn(`failure while running: ${(error as Error).message}`);
     status = 1;

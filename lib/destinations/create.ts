@@ -17,6 +17,8 @@ export interface CreateDestinationOptions {
   mode: BufferMode;
   /** Prints a one-line notice or warning on stderr. */
   warn: (line: string) => void;
+  /** Aborted when sluice begins to shut down: retries to a peer that is down end after a grace period. */
+  shutdown?: AbortSignal;
 }
 
 /** Opens a destination of any type. */
@@ -29,8 +31,8 @@ export function createDestination(config: DestinationConfig, options: CreateDest
         warn: options.warn,
       });
     case "webhook":
-      return createWebhookDestination(config, { mode: options.mode });
+      return createWebhookDestination(config, options);
     case "forward":
-      return createForwardDestination(config, { mode: options.mode, notice: options.warn });
+      return createForwardDestination(config, { ...options, notice: options.warn });
   }
 }
