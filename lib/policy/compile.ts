@@ -13,7 +13,7 @@ import type { PolicyDraft } from "./draft.ts";
 import type { PolicySet } from "./policy_set.ts";
 import { compileRuleFilters, type EventTest } from "./rule_filters.ts";
 import { parseScope } from "./scope.ts";
-import { type ScopeCheck, scopeChecks, type ScopedPolicy } from "./scope_index.ts";
+import { PASSED, type ScopeCheck, scopeChecks, type ScopedPolicy } from "./scope_index.ts";
 import { EXIT_EVENT, FORK_EVENT, type Mask, ProcessTracker } from "./tracker.ts";
 
 /** Tracee's limit: one bit per policy in a 64-bit mask. */
@@ -176,8 +176,8 @@ class CompiledPolicySet implements PolicySet {
         const check = checks[c];
         if (((lo & check.filterLo) | (hi & check.filterHi)) === 0) continue;
         check.apply(event);
-        lo &= check.lo;
-        hi &= check.hi;
+        lo &= PASSED[0];
+        hi &= PASSED[1];
       }
       if ((entry.followLo | entry.followHi) !== 0) {
         const followed = this.tracker.followedBy(event);
@@ -211,8 +211,8 @@ class CompiledPolicySet implements PolicySet {
     let hi = entry.hi;
     for (const check of entry.checks) {
       check.apply(event);
-      lo &= check.lo;
-      hi &= check.hi;
+      lo &= PASSED[0];
+      hi &= PASSED[1];
     }
     const followed = this.tracker.followedBy(event);
     if (followed !== undefined) {

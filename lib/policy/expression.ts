@@ -38,13 +38,76 @@ export function parseExpression(text: string): Expression | string {
 /** Accepts or rejects one value. */
 export type Test<V> = (value: V) => boolean;
 
-/** String matching with Tracee's `*` globs at either end (prefix, suffix, contains). */
+/**
+ * A string matcher as plain data, so that one monomorphic function ({@link matchString})
+ * tests every matcher: exact values, `*` globs (prefix, suffix, contains) and their negations.
+ */
+export interface StringSpec {
+  exact: string[];
+  prefixes: string[];
+  suffixes: string[];
+  contains: string[];
+  notExact: string[];
+  notPrefixes: string[];
+  notSuffixes: string[];
+  notContains: string[];
+  /** `exact` as a Set when it is long enough for hashing to pay. */
+  exactSet: ReadonlySet<string> | undefined;
+  /** Whether any `=` value was given: then one of them must match. */
+  positive: boolean;
+}
+
+/** Whether `value` passes `spec`: one `=` value matches (if any) and no `!=` value does. */
+export function matchString(spec: StringSpec, value: string): boolean {
+  if (spec.positive) {
+    if (
+      !(spec.exactSet === undefined ? includes(spec.exact, value) : spec.exactSet.has(value)) &&
+      !anyPrefix(spec.prefixes, value) && !anySuffix(spec.suffixes, value) &&
+      !anyContained(spec.contains, value)
+    ) return false;
+  }
+  return !includes(spec.notExact, value) && !anyPrefix(spec.notPrefixes, value) &&
+    !anySuffix(spec.notSuffixes, value) && !anyContained(spec.notContains, value);
+}
+
+// Compared one by one: a string just parsed has no hash yet, and comparing (length first)
+// is cheaper than hashing it for a Set, for the few values a filter has.
+function includes(list: string[], value: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
+  return false;
+}
+
+function anyPrefix(list: string[], value: string): boolean {
+  for (let i = 0; i < list.length; i++) if (value.startsWith(list[i])) return true;
+  return false;
+}
+
+function anySuffix(list: string[], value: string): boolean {
+  for (let i = 0; i < list.length; i++) if (value.endsWith(list[i])) return true;
+  return false;
+}
+
+function anyContained(list: string[], value: string): boolean {
+  for (let i = 0; i < list.length; i++) if (value.includes(list[i])) return true;
+  return false;
+}
+
+/** Builds a {@link StringSpec} from expressions on one field. */
 export class StringMatcher {
-  /** Exact values accepted by `=`; when it is the only kind of rule, lookups can use a map. */
+  /** Exact values accepted by `=`; when they are the only rule, lookups can share a map. */
   readonly exact = new Set<string>();
-  private readonly positive: Test<string>[] = [];
-  private readonly negative: Test<string>[] = [];
-  private readonly notExact = new Set<string>();
+  private readonly spec: StringSpec = {
+    exact: [],
+    prefixes: [],
+    suffixes: [],
+    contains: [],
+    notExact: [],
+    notPrefixes: [],
+    notSuffixes: [],
+    notContains: [],
+    exactSet: undefined,
+    positive: false,
+  };
   private readonly parts: string[] = [];
 
   /** What the matcher accepts, as text: equal keys mean equal matchers. */
@@ -55,153 +118,40 @@ export class StringMatcher {
   /** Adds one expression's values; returns a problem for an unsupported operator or value. */
   add(op: Operator, values: string[]): string | undefined {
     if (op !== "=" && op !== "!=") return `operator "${op}" does not apply to text; use = or !=`;
+    const s = this.spec;
     for (const value of values) {
       this.parts.push(op + value);
       if (value === "*" || value === "**") return `"${value}" alone is not a valid pattern`;
-      const glob = globTest(value);
-      if (op === "=") {
-        if (glob === undefined) this.exact.add(value);
-        else this.positive.push(glob);
-      } else if (glob === undefined) this.notExact.add(value);
-      else this.negative.push(glob);
+      const starts = value.startsWith("*");
+      const ends = value.endsWith("*");
+      const positive = op === "=";
+      if (starts && ends) (positive ? s.contains : s.notContains).push(value.slice(1, -1));
+      else if (ends) (positive ? s.prefixes : s.notPrefixes).push(value.slice(0, -1));
+      else if (starts) (positive ? s.suffixes : s.notSuffixes).push(value.slice(1));
+      else if (positive) this.exact.add(value);
+      else s.notExact.push(value);
+      s.positive ||= positive;
     }
     return undefined;
   }
 
   /** True when only exact `=` values were given (no globs, no negation). */
   get exactOnly(): boolean {
-    return this.positive.length === 0 && this.negative.length === 0 && this.notExact.size === 0;
+    const s = this.spec;
+    return s.prefixes.length + s.suffixes.length + s.contains.length + s.notExact.length +
+        s.notPrefixes.length + s.notSuffixes.length + s.notContains.length === 0;
   }
 
-  /** The compiled test. */
+  /** The matcher as data, for {@link matchString}. */
+  compiled(): StringSpec {
+    const exact = [...this.exact];
+    return { ...this.spec, exact, exactSet: exact.length > 8 ? this.exact : undefined };
+  }
+
+  /** The compiled test as a function. */
   test(): Test<string> {
-    const positives = this.exact.size > 0 ? [memberTest(this.exact), ...this.positive] : [...this.positive];
-    const negatives = this.notExact.size > 0
-      ? [memberTest(this.notExact), ...this.negative]
-      : [...this.negative];
-    if (negatives.length === 0 && positives.length === 1) return positives[0];
-    return (value: string): boolean => {
-      if (positives.length > 0) {
-        let found = false;
-        for (let i = 0; i < positives.length && !found; i++) found = positives[i](value);
-        if (!found) return false;
-      }
-      for (let i = 0; i < negatives.length; i++) if (negatives[i](value)) return false;
-      return true;
-    };
-  }
-}
-
-/**
- * Membership in `values`. A few values are compared one by one: a string just parsed has
- * no hash yet, and comparing (length first) is cheaper than hashing it for a Set.
- */
-export function memberTest(values: ReadonlySet<string>): Test<string> {
-  const list = [...values];
-  if (list.length === 1) {
-    const only = list[0];
-    return (v) => v === only;
-  }
-  if (list.length <= 8) {
-    return (v) => {
-      for (let i = 0; i < list.length; i++) if (list[i] === v) return true;
-      return false;
-    };
-  }
-  return (v) => values.has(v);
-}
-
-function globTest(pattern: string): Test<string> | undefined {
-  const starts = pattern.startsWith("*");
-  const ends = pattern.endsWith("*");
-  if (starts && ends) {
-    const inner = pattern.slice(1, -1);
-    return (v) => v.includes(inner);
-  }
-  if (ends) {
-    const prefix = pattern.slice(0, -1);
-    return (v) => v.startsWith(prefix);
-  }
-  if (starts) {
-    const suffix = pattern.slice(1);
-    return (v) => v.endsWith(suffix);
-  }
-  return undefined;
-}
-
-/**
- * Integer comparisons on numbers or decimal strings (Tracee's int64/u_int64 travel as
- * strings; comparing them as decimal strings keeps all 64 bits exact without BigInt).
- */
-export class NumberMatcher {
-  /** Exact values accepted by `=`, as canonical decimal strings. */
-  readonly exact = new Set<string>();
-  private readonly notExact = new Set<string>();
-  private readonly bounds: { op: "<" | ">" | "<=" | ">="; value: string }[] = [];
-  private readonly parts: string[] = [];
-
-  /** What the matcher accepts, as text: equal keys mean equal matchers. */
-  get key(): string {
-    return [...this.parts].sort().join("\0");
-  }
-
-  /** Adds one expression's values; returns a problem when a value is not an integer. */
-  add(op: Operator, values: string[]): string | undefined {
-    for (const raw of values) {
-      const value = canonicalInteger(raw);
-      if (value === undefined) return `"${raw}" is not an integer`;
-      this.parts.push(op + value);
-      if (op === "=") this.exact.add(value);
-      else if (op === "!=") this.notExact.add(value);
-      else this.bounds.push({ op, value });
-    }
-    return undefined;
-  }
-
-  /** True when only exact `=` values were given. */
-  get exactOnly(): boolean {
-    return this.notExact.size === 0 && this.bounds.length === 0;
-  }
-
-  /** The compiled test; `value` is a number or a decimal string. */
-  test(): Test<number | string> {
-    const exactText = this.exact;
-    const notText = this.notExact;
-    const bounds = this.bounds;
-    const hasExact = exactText.size > 0;
-    const exactNum = new Set([...exactText].map(Number));
-    const notNum = new Set([...notText].map(Number));
-    const numBounds = bounds.map((b) => ({ op: b.op, n: Number(b.value) }));
-    // Strings of up to 15 digits convert to numbers exactly; longer ones compare as text.
-    const exactTextTest = (text: string): boolean => {
-      if (hasExact && !exactText.has(text)) return false;
-      if (notText.has(text)) return false;
-      for (const bound of bounds) if (!inBound(compareIntegers(text, bound.value), bound.op)) return false;
-      return true;
-    };
-    return (value: number | string): boolean => {
-      if (typeof value === "string" && value.length > 15) return exactTextTest(canonicalInteger(value) ?? "");
-      const n = typeof value === "number" ? value : Number(value);
-      if (hasExact && !exactNum.has(n)) return false;
-      if (notNum.has(n)) return false;
-      for (const bound of numBounds) {
-        if (!inBound(n < bound.n ? -1 : n > bound.n ? 1 : 0, bound.op)) return false;
-      }
-      return true;
-    };
-  }
-}
-
-function inBound(comparison: number, op: "<" | ">" | "<=" | ">="): boolean {
-  switch (op) {
-    case "<":
-      return comparison < 0;
-    case ">":
-      return comparison > 0;
-    case "<=":
-      return comparison <= 0;
-    default:
-      return comparison >= 0;
+    const spec = this.compiled();
+    return (value) => matchString(spec, value);
   }
 }
 

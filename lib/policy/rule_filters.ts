@@ -9,7 +9,8 @@ import type { DataField, Event } from "../events/event.ts";
 import type { EventDefinition } from "../events/catalog.ts";
 import { contextField } from "./context.ts";
 import { containerIdOf, dataFieldOf, retvalOf } from "./fields.ts";
-import { type Expression, NumberMatcher, parseExpression, StringMatcher, type Test } from "./expression.ts";
+import { type Expression, parseExpression, StringMatcher, type Test } from "./expression.ts";
+import { NumberMatcher } from "./number_match.ts";
 
 /** One filter text and where it came from (for error messages). */
 export interface Located {

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { NumberMatcher, parseExpression, StringMatcher } from "./expression.ts";
+import { parseExpression, StringMatcher } from "./expression.ts";
+import { NumberMatcher } from "./number_match.ts";
 import type { Located } from "./rule_filters.ts";
 
 /** A parsed scope; absent fields do not restrict. */

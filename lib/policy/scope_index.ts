@@ -1,15 +1,18 @@
 /**
  * Scopes of many policies evaluated together, one field at a time: each check reads its
  * field once per event and yields the mask of policies the value satisfies. Exact `=`
- * values of all policies share one map lookup (as Tracee's kernel filter maps do); globs,
- * ranges and negations are tested per policy.
+ * values of all policies share one lookup (as Tracee's kernel filter maps do); globs,
+ * ranges and negations are tested once per distinct filter, whatever the number of
+ * policies sharing it. Matchers are plain data tested by one function each, so the hot
+ * calls stay monomorphic.
  *
  * @module
  */
 
 import type { Event } from "../events/event.ts";
 import { commOf, containerIdOf, executableOf, hostPidOf, uidOf } from "./fields.ts";
-import type { NumberMatcher, StringMatcher } from "./expression.ts";
+import { matchString, type StringMatcher, type StringSpec } from "./expression.ts";
+import { matchNumber, type NumberMatcher, type NumberSpec } from "./number_match.ts";
 import type { Scope } from "./scope.ts";
 import type { Mask, ProcessTracker } from "./tracker.ts";
 
@@ -19,79 +22,108 @@ export interface ScopedPolicy {
   bit: Mask;
 }
 
-/** One field's check: after `apply(event)`, `lo`/`hi` hold the policies that pass it. */
+/**
+ * Where every check leaves its result: `[lo, hi]` of the policies that pass. Masks use all 32
+ * bits, beyond V8's small integers; a typed array keeps them unboxed.
+ */
+export const PASSED = new Int32Array(2);
+
+/** One field's check: after `apply(event)`, {@link PASSED} holds the policies that pass it. */
 export interface ScopeCheck {
-  lo: number;
-  hi: number;
   /** The policies that filter on this field: when none is still in play, the check is skipped. */
   readonly filterLo: number;
   readonly filterHi: number;
   apply(event: Event): void;
 }
 
-interface General<V> {
+/** Policies sharing one non-exact filter. */
+interface Shared<S> {
   lo: number;
   hi: number;
-  test: (value: V) => boolean;
+  spec: S;
 }
 
-class FieldCheck<V> implements ScopeCheck {
-  lo = 0;
-  hi = 0;
+/** The policies each exact value lets through, by value. */
+class ExactIndex<V> {
   private readonly keys: V[];
   private readonly masks: Mask[];
   private readonly map: Map<V, Mask> | undefined;
-  readonly filterLo: number;
-  readonly filterHi: number;
 
-  constructor(
-    private readonly extract: (event: Event) => V | undefined,
-    private readonly passLo: number,
-    private readonly passHi: number,
-    exact: Map<V, Mask>,
-    private readonly general: General<V>[],
-  ) {
-    this.filterLo = ~passLo;
-    this.filterHi = ~passHi;
-    // A few exact values are compared one by one (see memberTest); many go through the map.
+  constructor(exact: Map<V, Mask>) {
+    // A few values are compared one by one (a string just parsed has no hash yet); many use the map.
     this.map = exact.size > 8 ? exact : undefined;
     this.keys = this.map === undefined ? [...exact.keys()] : [];
     this.masks = this.map === undefined ? [...exact.values()] : [];
   }
 
-  apply(event: Event): void {
-    const value = this.extract(event);
-    let lo = this.passLo;
-    let hi = this.passHi;
-    if (value !== undefined) {
-      const m = this.map !== undefined ? this.map.get(value) : this.find(value);
-      if (m !== undefined) {
-        lo |= m.lo;
-        hi |= m.hi;
-      }
-      const general = this.general;
-      for (let i = 0; i < general.length; i++) {
-        const g = general[i];
-        if (g.test(value)) {
-          lo |= g.lo;
-          hi |= g.hi;
-        }
-      }
-    }
-    this.lo = lo;
-    this.hi = hi;
-  }
-
-  private find(value: V): Mask | undefined {
+  find(value: V): Mask | undefined {
+    if (this.map !== undefined) return this.map.get(value);
     const keys = this.keys;
     for (let i = 0; i < keys.length; i++) if (keys[i] === value) return this.masks[i];
     return undefined;
   }
 }
 
+const COMM = 0, EXECUTABLE = 1, CONTAINER_ID = 2, PID = 3, UID = 4;
+
+/** One process field for every policy that filters on it. */
+class FieldCheck implements ScopeCheck {
+  constructor(
+    private readonly field: number,
+    readonly filterLo: number,
+    readonly filterHi: number,
+    private readonly exact: ExactIndex<string | number>,
+    private readonly shared: Shared<StringSpec | NumberSpec>[],
+  ) {}
+
+  apply(event: Event): void {
+    const field = this.field;
+    const value = field === COMM
+      ? commOf(event)
+      : field === EXECUTABLE
+      ? executableOf(event)
+      : field === CONTAINER_ID
+      ? containerIdOf(event)
+      : field === PID
+      ? hostPidOf(event)
+      : uidOf(event);
+    let lo = ~this.filterLo;
+    let hi = ~this.filterHi;
+    if (value !== undefined) {
+      const m = this.exact.find(value);
+      if (m !== undefined) {
+        lo |= m.lo;
+        hi |= m.hi;
+      }
+      const shared = this.shared;
+      for (let i = 0; i < shared.length; i++) {
+        const s = shared[i];
+        const passes = typeof value === "number"
+          ? matchNumber(s.spec as NumberSpec, value)
+          : matchString(s.spec as StringSpec, value);
+        if (passes) {
+          lo |= s.lo;
+          hi |= s.hi;
+        }
+      }
+    }
+    PASSED[0] = lo;
+    PASSED[1] = hi;
+  }
+}
+
+class ContainerCheck implements ScopeCheck {
+  constructor(readonly filterLo: number, readonly filterHi: number, private readonly inside: Mask) {}
+
+  apply(event: Event): void {
+    // A policy passes when the process is where it wants it: inside for `container`, else outside.
+    const contained = containerIdOf(event) !== "";
+    PASSED[0] = ~this.filterLo | (contained ? this.inside.lo : this.filterLo & ~this.inside.lo);
+    PASSED[1] = ~this.filterHi | (contained ? this.inside.hi : this.filterHi & ~this.inside.hi);
+  }
+}
+
 class TreeCheck implements ScopeCheck {
-  lo = 0;
-  hi = 0;
   constructor(
     private readonly tracker: ProcessTracker,
     private readonly trees: Mask,
@@ -102,28 +134,25 @@ class TreeCheck implements ScopeCheck {
   apply(event: Event): void {
     const inside = this.tracker.inTreesOf(event);
     const outside = this.tracker.outTreesOf(event);
-    this.lo = (~this.trees.lo | (inside?.lo ?? 0)) & ~(outside?.lo ?? 0);
-    this.hi = (~this.trees.hi | (inside?.hi ?? 0)) & ~(outside?.hi ?? 0);
+    PASSED[0] = (~this.trees.lo | (inside?.lo ?? 0)) & ~(outside?.lo ?? 0);
+    PASSED[1] = (~this.trees.hi | (inside?.hi ?? 0)) & ~(outside?.hi ?? 0);
   }
 }
 
-type Matcher = StringMatcher | NumberMatcher;
-
-function fieldCheck<V>(
+function fieldCheck(
   policies: readonly ScopedPolicy[],
-  pick: (scope: Scope) => Matcher | undefined,
-  extract: (event: Event) => V | undefined,
-  key: (text: string) => V,
+  field: number,
+  pick: (scope: Scope) => (StringMatcher | NumberMatcher) | undefined,
 ): ScopeCheck | undefined {
-  let fLo = 0, fHi = 0;
-  const exact = new Map<V, Mask>();
-  const general: General<V>[] = [];
-  const shared = new Map<string, General<V>>();
+  let filterLo = 0, filterHi = 0;
+  const exact = new Map<string | number, Mask>();
+  const shared = new Map<string, Shared<StringSpec | NumberSpec>>();
+  const key = field === PID || field === UID ? Number : (text: string) => text;
   for (const { scope, bit } of policies) {
     const matcher = pick(scope);
     if (matcher === undefined) continue;
-    fLo |= bit.lo;
-    fHi |= bit.hi;
+    filterLo |= bit.lo;
+    filterHi |= bit.hi;
     if (matcher.exactOnly) {
       for (const text of matcher.exact) {
         const m = exact.get(key(text)) ?? { lo: 0, hi: 0 };
@@ -131,65 +160,43 @@ function fieldCheck<V>(
         m.hi |= bit.hi;
         exact.set(key(text), m);
       }
-    } else {
-      // Policies with the same filter on this field share one test.
-      const same = shared.get(matcher.key);
-      if (same !== undefined) {
-        same.lo |= bit.lo;
-        same.hi |= bit.hi;
-      } else {
-        const entry = { lo: bit.lo, hi: bit.hi, test: matcher.test() as (value: V) => boolean };
-        shared.set(matcher.key, entry);
-        general.push(entry);
-      }
+      continue;
     }
+    const same = shared.get(matcher.key) ?? { lo: 0, hi: 0, spec: matcher.compiled() };
+    same.lo |= bit.lo;
+    same.hi |= bit.hi;
+    shared.set(matcher.key, same);
   }
-  if ((fLo | fHi) === 0) return undefined;
-  return new FieldCheck(extract, ~fLo, ~fHi, exact, general);
+  if ((filterLo | filterHi) === 0) return undefined;
+  return new FieldCheck(field, filterLo, filterHi, new ExactIndex(exact), [...shared.values()]);
 }
 
-function containerCheck(policies: readonly ScopedPolicy[]): ScopeCheck | undefined {
-  let fLo = 0, fHi = 0;
-  const inside = { lo: 0, hi: 0, test: (id: string) => id !== "" };
-  const outside = { lo: 0, hi: 0, test: (id: string) => id === "" };
+function union(policies: readonly ScopedPolicy[], has: (scope: Scope) => boolean): Mask {
+  const mask = { lo: 0, hi: 0 };
   for (const { scope, bit } of policies) {
-    if (scope.container === undefined) continue;
-    fLo |= bit.lo;
-    fHi |= bit.hi;
-    const side = scope.container ? inside : outside;
-    side.lo |= bit.lo;
-    side.hi |= bit.hi;
+    if (!has(scope)) continue;
+    mask.lo |= bit.lo;
+    mask.hi |= bit.hi;
   }
-  const general = [inside, outside].filter((g) => (g.lo | g.hi) !== 0);
-  if ((fLo | fHi) === 0) return undefined;
-  return new FieldCheck(containerIdOf, ~fLo, ~fHi, new Map(), general);
+  return mask;
 }
-
-const asText = (text: string): string => text;
 
 /** The checks that decide which of `policies` have the event's process in scope. */
 export function scopeChecks(policies: readonly ScopedPolicy[], tracker: ProcessTracker): ScopeCheck[] {
   const checks = [
-    fieldCheck(policies, (s) => s.comm, commOf, asText),
-    fieldCheck(policies, (s) => s.pid, hostPidOf, Number),
-    fieldCheck(policies, (s) => s.uid, uidOf, Number),
-    fieldCheck(policies, (s) => s.executable, executableOf, asText),
-    fieldCheck(policies, (s) => s.containerId, containerIdOf, asText),
-    containerCheck(policies),
+    fieldCheck(policies, COMM, (s) => s.comm),
+    fieldCheck(policies, PID, (s) => s.pid),
+    fieldCheck(policies, UID, (s) => s.uid),
+    fieldCheck(policies, EXECUTABLE, (s) => s.executable),
+    fieldCheck(policies, CONTAINER_ID, (s) => s.containerId),
   ].filter((c): c is ScopeCheck => c !== undefined);
-  // One check covers tree= and tree!=: outside-tree bits only ever hold tree!= policies.
-  const trees = { lo: 0, hi: 0 };
-  const any = { lo: 0, hi: 0 };
-  for (const { scope, bit } of policies) {
-    if (scope.treeIn.length > 0) {
-      trees.lo |= bit.lo;
-      trees.hi |= bit.hi;
-    }
-    if (scope.treeIn.length + scope.treeOut.length > 0) {
-      any.lo |= bit.lo;
-      any.hi |= bit.hi;
-    }
+  const container = union(policies, (s) => s.container !== undefined);
+  if ((container.lo | container.hi) !== 0) {
+    checks.push(new ContainerCheck(container.lo, container.hi, union(policies, (s) => s.container === true)));
   }
-  if ((any.lo | any.hi) !== 0) checks.push(new TreeCheck(tracker, trees, any.lo, any.hi));
+  // One check covers tree= and tree!=: outside-tree bits only ever hold tree!= policies.
+  const trees = union(policies, (s) => s.treeIn.length > 0);
+  const anyTree = union(policies, (s) => s.treeIn.length + s.treeOut.length > 0);
+  if ((anyTree.lo | anyTree.hi) !== 0) checks.push(new TreeCheck(tracker, trees, anyTree.lo, anyTree.hi));
   return checks;
 }
