@@ -13,7 +13,8 @@ import type { PolicyDraft } from "./draft.ts";
 import type { PolicySet } from "./policy_set.ts";
 import { compileRuleFilters, type EventTest } from "./rule_filters.ts";
 import { parseScope } from "./scope.ts";
-import { PASSED, type ScopeCheck, scopeChecks, type ScopedPolicy } from "./scope_index.ts";
+import { ProcessScopes } from "./process_scopes.ts";
+import { PASSED, processChecks, type ScopeCheck, type ScopedPolicy, treeCheck } from "./scope_index.ts";
 import { EXIT_EVENT, FORK_EVENT, type Mask, ProcessTracker } from "./tracker.ts";
 
 /** Tracee's limit: one bit per policy in a 64-bit mask. */
@@ -87,6 +88,7 @@ class CompiledPolicySet implements PolicySet {
   private readonly nameById: string[] = [];
   private readonly entryById: (Entry | undefined)[] = [];
   private readonly tracker: ProcessTracker;
+  private readonly processScopes: ProcessScopes;
   private readonly forkEntry: Entry | undefined;
   private readonly cache = new Map<number, Map<number, { matched: string[] }>>();
   private cached = 0;
@@ -98,6 +100,7 @@ class CompiledPolicySet implements PolicySet {
 
   constructor(private readonly policies: readonly CompiledPolicy[]) {
     this.names = Object.freeze(policies.map((p) => p.name));
+    this.processScopes = new ProcessScopes(processChecks(policies));
     this.tracker = new ProcessTracker(policies.flatMap((p) => [
       ...p.scope.treeIn.map((pid) => ({ pid, mask: p.bit, out: false })),
       ...p.scope.treeOut.map((pid) => ({ pid, mask: p.bit, out: true })),
@@ -150,7 +153,10 @@ class CompiledPolicySet implements PolicySet {
         same.hi |= p.bit.hi;
       }
     }
-    entry.checks = scopeChecks(policies, this.tracker);
+    const tree = treeCheck(policies, this.tracker);
+    entry.checks = [this.processScopes, ...(tree === undefined ? [] : [tree])].filter((c) =>
+      ((c.filterLo & entry.lo) | (c.filterHi & entry.hi)) !== 0
+    );
     return entry;
   }
 

@@ -181,8 +181,11 @@ function union(policies: readonly ScopedPolicy[], has: (scope: Scope) => boolean
   return mask;
 }
 
-/** The checks that decide which of `policies` have the event's process in scope. */
-export function scopeChecks(policies: readonly ScopedPolicy[], tracker: ProcessTracker): ScopeCheck[] {
+/**
+ * The checks on the process's own fields (comm, pid, uid, executable, container): their
+ * result depends on those fields alone, so it can be kept per process.
+ */
+export function processChecks(policies: readonly ScopedPolicy[]): ScopeCheck[] {
   const checks = [
     fieldCheck(policies, COMM, (s) => s.comm),
     fieldCheck(policies, PID, (s) => s.pid),
@@ -194,9 +197,16 @@ export function scopeChecks(policies: readonly ScopedPolicy[], tracker: ProcessT
   if ((container.lo | container.hi) !== 0) {
     checks.push(new ContainerCheck(container.lo, container.hi, union(policies, (s) => s.container === true)));
   }
+  return checks;
+}
+
+/** The `tree=`/`tree!=` check of `policies`, when any has one; its answer changes with forks. */
+export function treeCheck(
+  policies: readonly ScopedPolicy[],
+  tracker: ProcessTracker,
+): ScopeCheck | undefined {
   // One check covers tree= and tree!=: outside-tree bits only ever hold tree!= policies.
   const trees = union(policies, (s) => s.treeIn.length > 0);
   const anyTree = union(policies, (s) => s.treeIn.length + s.treeOut.length > 0);
-  if ((anyTree.lo | anyTree.hi) !== 0) checks.push(new TreeCheck(tracker, trees, anyTree.lo, anyTree.hi));
-  return checks;
+  return (anyTree.lo | anyTree.hi) === 0 ? undefined : new TreeCheck(tracker, trees, anyTree.lo, anyTree.hi);
 }
