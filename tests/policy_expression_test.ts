@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import {
   canonicalInteger,
   compareIntegers,
-  NumberMatcher,
   parseExpression,
   StringMatcher,
 } from "../lib/policy/expression.ts";
+import { NumberMatcher } from "../lib/policy/number_match.ts";
 
 Deno.test("expressions split at the first operator; values are comma lists", () => {
   assert.deepEqual(parseExpression("pid>=1000"), { name: "pid", op: ">=", values: ["1000"] });
