@@ -14,6 +14,7 @@ import type { PolicySet } from "./policy_set.ts";
 import { compileRuleFilters, type EventTest } from "./rule_filters.ts";
 import { parseScope } from "./scope.ts";
 import { ProcessScopes } from "./process_scopes.ts";
+import { descendants } from "./procfs.ts";
 import { PASSED, processChecks, type ScopeCheck, type ScopedPolicy, treeCheck } from "./scope_index.ts";
 import { EXIT_EVENT, FORK_EVENT, type Mask, ProcessTracker } from "./tracker.ts";
 
@@ -47,8 +48,16 @@ export function bitOf(index: number): Mask {
   return index < 32 ? { lo: 1 << index, hi: 0 } : { lo: 0, hi: 1 << (index - 32) };
 }
 
-/** Compiles `drafts` (in bit order); problems are appended to `problems` and nothing is returned then. */
-export function compilePolicies(drafts: readonly PolicyDraft[], problems: string[]): PolicySet | undefined {
+/**
+ * Compiles `drafts` (in bit order); problems are appended to `problems` and nothing is
+ * returned then. `parents` (pid -> ppid of the running host) puts existing descendants of
+ * `tree=` roots in their trees.
+ */
+export function compilePolicies(
+  drafts: readonly PolicyDraft[],
+  problems: string[],
+  parents: ReadonlyMap<number, number> = new Map(),
+): PolicySet | undefined {
   if (drafts.length > MAX_POLICIES) {
     problems.push(`--policy: ${drafts.length} policies given; at most ${MAX_POLICIES} are allowed`);
   }
@@ -76,7 +85,7 @@ export function compilePolicies(drafts: readonly PolicyDraft[], problems: string
     const scope = parseScope(draft.scope, problems);
     return { name: draft.name, bit: bitOf(index), scope, rules, allEventsExcept: draft.allEventsExcept };
   });
-  return problems.length > 0 ? undefined : new CompiledPolicySet(policies);
+  return problems.length > 0 ? undefined : new CompiledPolicySet(policies, parents);
 }
 
 class CompiledPolicySet implements PolicySet {
@@ -98,12 +107,14 @@ class CompiledPolicySet implements PolicySet {
   private readonly forkId = eventByName(FORK_EVENT)?.id ?? -1;
   private readonly exitId = eventByName(EXIT_EVENT)?.id ?? -1;
 
-  constructor(private readonly policies: readonly CompiledPolicy[]) {
+  constructor(private readonly policies: readonly CompiledPolicy[], parents: ReadonlyMap<number, number>) {
     this.names = Object.freeze(policies.map((p) => p.name));
     this.processScopes = new ProcessScopes(processChecks(policies));
+    const root = (out: boolean, p: CompiledPolicy) => (pid: number) =>
+      descendants(pid, parents).map((member) => ({ pid: member, mask: p.bit, out }));
     this.tracker = new ProcessTracker(policies.flatMap((p) => [
-      ...p.scope.treeIn.map((pid) => ({ pid, mask: p.bit, out: false })),
-      ...p.scope.treeOut.map((pid) => ({ pid, mask: p.bit, out: true })),
+      ...p.scope.treeIn.flatMap(root(false, p)),
+      ...p.scope.treeOut.flatMap(root(true, p)),
     ]));
     const named = new Set<string>();
     for (const p of policies) {

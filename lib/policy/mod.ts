@@ -9,6 +9,7 @@ import { cliDraft } from "./cli.ts";
 import { compilePolicies } from "./compile.ts";
 import type { PolicyDraft } from "./draft.ts";
 import { policyFiles, readPolicyFile } from "./policy_file.ts";
+import { readParents } from "./procfs.ts";
 import type { PolicySet } from "./policy_set.ts";
 
 export { DEFAULT_POLICY, type PolicySet } from "./policy_set.ts";
@@ -39,6 +40,11 @@ export interface PolicyInput {
 export interface PolicyOptions {
   /** The implicit policy's events; undefined selects every event (replaying a recording). */
   defaultEvents: readonly string[] | undefined;
+  /**
+   * Read this host's process tree from /proc at start, so `tree=PID` covers descendants
+   * that already run (live tracing; leave it off when replaying a recording).
+   */
+  procfs?: boolean;
 }
 
 /** Loads, checks and compiles the policies `input` asks for; throws {@link PolicyError}. */
@@ -58,7 +64,9 @@ export async function loadPolicies(input: PolicyInput, options: PolicyOptions): 
   } else {
     drafts = [cliDraft(input, options.defaultEvents, problems)];
   }
-  const set = compilePolicies(drafts, problems);
+  const usesTree = drafts.some((d) => d.scope.some((s) => /^\s*tree\s*!?=/.test(s.text)));
+  const parents = options.procfs && usesTree ? await readParents() : new Map<number, number>();
+  const set = compilePolicies(drafts, problems, parents);
   if (set === undefined || problems.length > 0) throw new PolicyError(problems);
   return set;
 }
