@@ -34,3 +34,24 @@ Deno.test("tree=PID with procfs covers a child that was running before the polic
     await sleeper.status;
   }
 });
+
+Deno.test("without --allow-all, ps gives the same tree as /proc", async () => {
+  const dir = await Deno.makeTempDir();
+  const script = `${dir}/parents.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { readParents } from "${import.meta.dirname}/../lib/policy/procfs.ts";\n` +
+      "const parents = await readParents();\n" +
+      "console.log(JSON.stringify([parents.get(Deno.pid), Deno.ppid, parents.size]));\n",
+  );
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-run", "--no-prompt", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  await Deno.remove(dir, { recursive: true });
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const [parent, ppid, size] = JSON.parse(new TextDecoder().decode(out.stdout));
+  assert.equal(parent, ppid);
+  assert(size > 1);
+});

@@ -44,7 +44,7 @@ interface CompiledPolicy extends ScopedPolicy {
 }
 
 /** The mask with only policy `index` set. */
-export function bitOf(index: number): Mask {
+function bitOf(index: number): Mask {
   return index < 32 ? { lo: 1 << index, hi: 0 } : { lo: 0, hi: 1 << (index - 32) };
 }
 

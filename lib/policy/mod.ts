@@ -65,7 +65,14 @@ export async function loadPolicies(input: PolicyInput, options: PolicyOptions): 
     drafts = [cliDraft(input, options.defaultEvents, problems)];
   }
   const usesTree = drafts.some((d) => d.scope.some((s) => /^\s*tree\s*!?=/.test(s.text)));
-  const parents = options.procfs && usesTree ? await readParents() : new Map<number, number>();
+  let parents = new Map<number, number>();
+  if (options.procfs && usesTree) {
+    try {
+      parents = await readParents();
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
   const set = compilePolicies(drafts, problems, parents);
   if (set === undefined || problems.length > 0) throw new PolicyError(problems);
   return set;
