@@ -60,7 +60,7 @@ export async function planRun(options: CliOptions): Promise<Plan> {
   try {
     policies = await loadPolicies(
       { policyPaths: options.policy, scopes: options.scope, events: options.events },
-      { defaultEvents: replay ? undefined : await defaultKernelEvents() },
+      { defaultEvents: replay ? undefined : await defaultKernelEvents(), procfs: !replay },
     );
   } catch (error) {
     rethrowProblems(error);
