@@ -13,6 +13,7 @@ import type { PolicyDraft } from "./draft.ts";
 import type { PolicySet } from "./policy_set.ts";
 import { compileRuleFilters, type EventTest } from "./rule_filters.ts";
 import { parseScope } from "./scope.ts";
+import { MatchedNames } from "./matched_names.ts";
 import { ProcessScopes } from "./process_scopes.ts";
 import { descendants } from "./procfs.ts";
 import { PASSED, processChecks, type ScopeCheck, type ScopedPolicy, treeCheck } from "./scope_index.ts";
@@ -99,16 +100,13 @@ class CompiledPolicySet implements PolicySet {
   private readonly tracker: ProcessTracker;
   private readonly processScopes: ProcessScopes;
   private readonly forkEntry: Entry | undefined;
-  private readonly cache = new Map<number, Map<number, { matched: string[] }>>();
-  private cached = 0;
-  private lastLo = 0;
-  private lastHi = 0;
-  private last: { matched: string[] } = { matched: [] };
+  private readonly matchedNames: MatchedNames;
   private readonly forkId = eventByName(FORK_EVENT)?.id ?? -1;
   private readonly exitId = eventByName(EXIT_EVENT)?.id ?? -1;
 
   constructor(private readonly policies: readonly CompiledPolicy[], parents: ReadonlyMap<number, number>) {
     this.names = Object.freeze(policies.map((p) => p.name));
+    this.matchedNames = new MatchedNames(this.names);
     this.processScopes = new ProcessScopes(processChecks(policies));
     const root = (out: boolean, p: CompiledPolicy) => (pid: number) =>
       descendants(pid, parents).map((member) => ({ pid: member, mask: p.bit, out }));
@@ -213,7 +211,7 @@ class CompiledPolicySet implements PolicySet {
         }
       }
       if ((lo | hi) === 0) continue;
-      event.policies = this.policiesOf(lo, hi);
+      event.policies = this.matchedNames.of(lo, hi);
       batch[kept++] = event;
     }
     batch.length = kept;
@@ -237,35 +235,6 @@ class CompiledPolicySet implements PolicySet {
       hi |= followed.hi & entry.followHi;
     }
     this.tracker.fork(pids.parent, pids.child, { lo, hi });
-  }
-
-  /** The shared, frozen `policies` value for a mask (one per distinct set of names). */
-  private policiesOf(lo: number, hi: number): { matched: string[] } {
-    if (lo === this.lastLo && hi === this.lastHi) return this.last;
-    this.last = this.lookupPolicies(lo, hi);
-    this.lastLo = lo;
-    this.lastHi = hi;
-    return this.last;
-  }
-
-  private lookupPolicies(lo: number, hi: number): { matched: string[] } {
-    let inner = this.cache.get(hi);
-    if (inner === undefined) {
-      inner = new Map();
-      this.cache.set(hi, inner);
-    }
-    let value = inner.get(lo);
-    if (value === undefined) {
-      const matched: string[] = [];
-      for (let i = 0; i < this.policies.length; i++) {
-        const bit = this.policies[i].bit;
-        if ((bit.lo & lo) !== 0 || (bit.hi & hi) !== 0) matched.push(this.policies[i].name);
-      }
-      value = Object.freeze({ matched: Object.freeze(matched) as string[] });
-      // A bounded cache: past it, sets are built per event rather than kept forever.
-      if (this.cached++ < 4096) inner.set(lo, value);
-    }
-    return value;
   }
 }
 
