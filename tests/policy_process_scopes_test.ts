@@ -35,3 +35,17 @@ Deno.test("many identities of one pid and many pids keep matching correctly", as
   const kept = matched(set, events);
   events.forEach((_, i) => assert.equal(kept[i] !== undefined, i % 2 === 0, `event ${i}`));
 });
+
+Deno.test("events sharing one workload object (as the kernel source gives a thread's events) share the answer", async () => {
+  const set = await fromYaml(policyYaml("ls-only", ["comm=ls"], [{ event: "openat" }]));
+  const first = openat("/1", { pid: 30, comm: "ls" });
+  const second = { ...openat("/2"), workload: first.workload };
+  const other = openat("/3", { pid: 30, comm: "cat" });
+  const third = { ...openat("/4"), workload: first.workload };
+  assert.deepEqual(matched(set, [first, second, other, third]).map((m) => m !== undefined), [
+    true,
+    true,
+    false,
+    true,
+  ]);
+});

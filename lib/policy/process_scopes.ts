@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Event } from "../events/event.ts";
+import type { Event, EventWorkload } from "../events/event.ts";
 import { PASSED, type ScopeCheck } from "./scope_index.ts";
 
 interface Known {
@@ -28,6 +28,11 @@ export class ProcessScopes implements ScopeCheck {
   readonly filterLo: number;
   readonly filterHi: number;
   private readonly known = new Map<number, Known[]>();
+  // Events are read-only, and the kernel source gives consecutive events of a thread one
+  // shared workload object: the same object means the same answer, with no field to read.
+  private lastWorkload: EventWorkload | undefined;
+  private lastLo = 0;
+  private lastHi = 0;
 
   constructor(private readonly checks: readonly ScopeCheck[]) {
     let lo = 0, hi = 0;
@@ -40,6 +45,19 @@ export class ProcessScopes implements ScopeCheck {
   }
 
   apply(event: Event): void {
+    const workload = event.workload;
+    if (workload !== undefined && workload === this.lastWorkload) {
+      PASSED[0] = this.lastLo;
+      PASSED[1] = this.lastHi;
+      return;
+    }
+    this.identify(event);
+    this.lastWorkload = workload;
+    this.lastLo = PASSED[0];
+    this.lastHi = PASSED[1];
+  }
+
+  private identify(event: Event): void {
     const process = event.workload?.process;
     const pid = process?.host_pid ?? process?.pid;
     const comm = process?.thread?.name;
