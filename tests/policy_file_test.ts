@@ -109,14 +109,17 @@ Deno.test("global must be the only scope entry", async () => {
 
 Deno.test("unknown and unsupported scopes", async () => {
   const problems = await fileProblems(
-    crd("  scope: [colour=red, mntns=4026531840, 'pid=new', comm, 'uid>abc']\n  rules:\n    - event: openat"),
+    crd(
+      "  scope: [colour=red, uts=abc, 'pid=new', comm, 'uid>abc', 'mntns>5']\n  rules:\n    - event: openat",
+    ),
   );
   assert.deepEqual(problems, [
-    'bad.yaml: policy "p1": spec.scope[0]: "colour=red": unknown scope "colour" (known: global, comm, pid, uid, binary, executable, container, not-container, tree, follow)',
-    'bad.yaml: policy "p1": spec.scope[1]: "mntns=4026531840": scope "mntns" is not supported: sluice\'s events carry no namespace ids',
+    'bad.yaml: policy "p1": spec.scope[0]: "colour=red": unknown scope "colour" (known: global, comm, pid, uid, binary, executable, container, not-container, tree, follow, mntns, pidns)',
+    'bad.yaml: policy "p1": spec.scope[1]: "uts=abc": scope "uts" is not supported: sluice\'s events carry no UTS name',
     'bad.yaml: policy "p1": spec.scope[2]: "pid=new": "pid=new" is not supported by sluice (it does not track which processes are new)',
     'bad.yaml: policy "p1": spec.scope[3]: "comm": invalid scope: "comm" is not a NAME<op>VALUE expression (operators: = != < > <= >=)',
     'bad.yaml: policy "p1": spec.scope[4]: "uid>abc": "abc" is not an integer',
+    'bad.yaml: policy "p1": spec.scope[5]: "mntns>5": mntns takes = or !=, not ">"',
   ]);
 });
 
@@ -150,7 +153,7 @@ Deno.test("filter values are checked against the field's type", async () => {
     'bad.yaml: policy "p1": spec.rules[0].filters[0]: "data.flags=abc": "abc" is not an integer',
     'bad.yaml: policy "p1": spec.rules[0].filters[1]: "data.pathname>5": operator ">" does not apply to text; use = or !=',
     'bad.yaml: policy "p1": spec.rules[0].filters[2]: "hostName=x": "hostName" is a Tracee field that sluice\'s events do not carry',
-    `bad.yaml: policy "p1": spec.rules[0].filters[3]: "colour=red": unknown field "colour" (known: p, pid, processId, tid, threadId, ppid, parentProcessId, hostPid, hostProcessId, hostTid, hostThreadId, hostParentProcessId, hostPpid, uid, userId, comm, processName, exec, executable, bin, binary, containerId, containerName, containerImage, podName, podNamespace, podUid, syscall, container, not-container, data.NAME, retval)`,
+    `bad.yaml: policy "p1": spec.rules[0].filters[3]: "colour=red": unknown field "colour" (known: p, pid, processId, tid, threadId, ppid, parentProcessId, hostPid, hostProcessId, hostTid, hostThreadId, hostParentProcessId, hostPpid, uid, userId, comm, processName, exec, executable, bin, binary, containerId, containerName, containerImage, podName, podNamespace, podUid, syscall, mntns, mountNamespace, pidns, pidNamespace, cgroupId, container, not-container, data.NAME, retval)`,
     'bad.yaml: policy "p1": spec.rules[1].filters[0]: "data.addr=1.2.3.4": data field "addr" of connect is of type sockaddr, which sluice cannot filter on',
   ]);
 });

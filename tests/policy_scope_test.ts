@@ -1,5 +1,6 @@
 // Scope semantics: each scope form against events built for it, through a loaded policy.
 import assert from "node:assert/strict";
+import { KERNEL_CONTEXT } from "../lib/events/event.ts";
 import { ev, fromYaml, matched, openat, policyYaml } from "./_policy.ts";
 
 const scoped = (scope: string[]) => fromYaml(policyYaml("p", scope, [{ event: "openat" }]));
@@ -81,4 +82,21 @@ Deno.test("a process without the field is out of a scope that filters on it", as
 
 Deno.test("events the policy has no rule for are not emitted, whatever the scope", async () => {
   assert.deepEqual(matched(await scoped(["global"]), [ev("execve"), openat("/a")]), [undefined, ["p"]]);
+});
+
+Deno.test("mntns and pidns compare the kernel context of live events; replayed events have none", async () => {
+  const live = (pid: number, mount_ns: number, pid_ns: number) =>
+    Object.assign(openat("/a", { pid }), { [KERNEL_CONTEXT]: { cgroup_id: 1, mount_ns, pid_ns } });
+  const events = [
+    live(1, 4026531840, 4026531836),
+    live(2, 4026532500, 4026531836),
+    live(1, 4026532500, 4026532600),
+  ];
+  assert.deepEqual(await kept(["mntns=4026531840"], [...events, openat("/a")]), [true, false, false, false]);
+  assert.deepEqual(await kept(["pidns!=4026531836"], events), [false, false, true]);
+  assert.deepEqual(await kept(["mntns=4026532500", "pidns=4026531836"], events), [false, true, false]);
+  const rule = await fromYaml(
+    policyYaml("p", ["global"], [{ event: "openat", filters: ["pidNamespace=4026532600"] }]),
+  );
+  assert.deepEqual(matched(rule, events).map((m) => m !== undefined), [false, false, true]);
 });

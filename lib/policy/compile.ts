@@ -107,7 +107,10 @@ class CompiledPolicySet implements PolicySet {
   constructor(private readonly policies: readonly CompiledPolicy[], parents: ReadonlyMap<number, number>) {
     this.names = Object.freeze(policies.map((p) => p.name));
     this.matchedNames = new MatchedNames(this.names);
-    this.processScopes = new ProcessScopes(processChecks(policies));
+    this.processScopes = new ProcessScopes(
+      processChecks(policies),
+      policies.some((p) => p.scope.mntns !== undefined || p.scope.pidns !== undefined),
+    );
     const root = (out: boolean, p: CompiledPolicy) => (pid: number) =>
       descendants(pid, parents).map((member) => ({ pid: member, mask: p.bit, out }));
     this.tracker = new ProcessTracker(policies.flatMap((p) => [

@@ -38,16 +38,14 @@ alias(["podName"], str(f.podNameOf));
 alias(["podNamespace"], str(f.podNamespaceOf));
 alias(["podUid"], str(f.podUidOf));
 alias(["syscall"], str(f.syscallOf));
+alias(["mntns", "mountNamespace"], num(f.mountNsOf));
+alias(["pidns", "pidNamespace"], num(f.pidNsOf));
+alias(["cgroupId"], num(f.cgroupIdOf));
 
 /** Tracee context fields that sluice's events do not carry. */
 const ABSENT = new Set([
-  "mntns",
-  "mountNamespace",
-  "pidns",
-  "pidNamespace",
   "uts",
   "hostName",
-  "cgroupId",
   "processorId",
   "timestamp",
   "podSandbox",

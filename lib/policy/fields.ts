@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { DataField, Event } from "../events/event.ts";
+import { type DataField, type Event, KERNEL_CONTEXT } from "../events/event.ts";
 
 /** The process name (`comm`): `workload.process.thread.name`. */
 export function commOf(event: Event): string | undefined {
@@ -51,6 +51,21 @@ export function uidOf(event: Event): number | undefined {
 /** The executable's path. */
 export function executableOf(event: Event): string | undefined {
   return event.workload?.process?.executable?.path;
+}
+
+/** The mount namespace id, on events from the kernel source (replayed events have none). */
+export function mountNsOf(event: Event): number | undefined {
+  return event[KERNEL_CONTEXT]?.mount_ns;
+}
+
+/** The pid namespace id, on events from the kernel source. */
+export function pidNsOf(event: Event): number | undefined {
+  return event[KERNEL_CONTEXT]?.pid_ns;
+}
+
+/** The cgroup id, on events from the kernel source. */
+export function cgroupIdOf(event: Event): number | undefined {
+  return event[KERNEL_CONTEXT]?.cgroup_id;
 }
 
 /** The container id; `""` for a process on the host. */

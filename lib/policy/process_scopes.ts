@@ -1,12 +1,12 @@
 /**
  * The process-field part of every policy's scope, kept per process: a process keeps its
- * comm, executable, uid and container between events (until it execs), so the checks run
+ * comm, executable, uid, container and namespaces between events (until it execs), so the checks run
  * once per distinct identity of a pid and later events only compare those fields.
  *
  * @module
  */
 
-import type { Event, EventWorkload } from "../events/event.ts";
+import { type Event, type EventWorkload, KERNEL_CONTEXT } from "../events/event.ts";
 import { PASSED, type ScopeCheck } from "./scope_index.ts";
 
 interface Known {
@@ -14,6 +14,8 @@ interface Known {
   executable: string | undefined;
   uid: number | undefined;
   container: string | undefined;
+  mntns: number | undefined;
+  pidns: number | undefined;
   lo: number;
   hi: number;
 }
@@ -34,7 +36,8 @@ export class ProcessScopes implements ScopeCheck {
   private lastLo = 0;
   private lastHi = 0;
 
-  constructor(private readonly checks: readonly ScopeCheck[]) {
+  /** `namespaces`: some check reads the namespace ids, so they are part of a process's identity. */
+  constructor(private readonly checks: readonly ScopeCheck[], private readonly namespaces: boolean) {
     let lo = 0, hi = 0;
     for (const check of checks) {
       lo |= check.filterLo;
@@ -64,11 +67,17 @@ export class ProcessScopes implements ScopeCheck {
     const executable = process?.executable?.path;
     const uid = process?.real_user?.id;
     const container = event.workload?.container?.id;
+    const kernel = this.namespaces ? event[KERNEL_CONTEXT] : undefined;
+    const mntns = kernel?.mount_ns;
+    const pidns = kernel?.pid_ns;
     const list = pid === undefined ? undefined : this.known.get(pid);
     if (list !== undefined) {
       for (let i = 0; i < list.length; i++) {
         const k = list[i];
-        if (k.comm === comm && k.executable === executable && k.uid === uid && k.container === container) {
+        if (
+          k.comm === comm && k.executable === executable && k.uid === uid && k.container === container &&
+          k.mntns === mntns && k.pidns === pidns
+        ) {
           PASSED[0] = k.lo;
           PASSED[1] = k.hi;
           return;
@@ -81,7 +90,9 @@ export class ProcessScopes implements ScopeCheck {
       lo &= PASSED[0];
       hi &= PASSED[1];
     }
-    if (pid !== undefined) this.remember(pid, list, { comm, executable, uid, container, lo, hi });
+    if (pid !== undefined) {
+      this.remember(pid, list, { comm, executable, uid, container, mntns, pidns, lo, hi });
+    }
     PASSED[0] = lo;
     PASSED[1] = hi;
   }

@@ -17,6 +17,9 @@ export interface Scope {
   /** Compared with the host pid. */
   pid?: NumberMatcher;
   uid?: NumberMatcher;
+  /** Namespace ids: only events from the kernel source carry them. */
+  mntns?: NumberMatcher;
+  pidns?: NumberMatcher;
   containerId?: StringMatcher;
   /** true: only processes in a container; false: only processes on the host. */
   container?: boolean;
@@ -27,8 +30,6 @@ export interface Scope {
   /** Host pids whose process trees are out of scope (`tree!=PID`). */
   treeOut: number[];
 }
-
-const NAMESPACES = new Set(["mntns", "pidns", "uts"]);
 
 /** Parses `entries`; problems are appended to `problems`, naming each entry's origin. */
 export function parseScope(entries: readonly Located[], problems: string[]): Scope {
@@ -87,10 +88,14 @@ function addEntry(scope: Scope, text: string): string | undefined {
       );
     case "tree":
       return addTree(scope, op, values);
+    case "mntns":
+    case "pidns":
+      if (op !== "=" && op !== "!=") return `${name} takes = or !=, not "${op}"`;
+      return (scope[name] ??= new NumberMatcher()).add(op, values);
   }
-  if (NAMESPACES.has(name)) return `scope "${name}" is not supported: sluice's events carry no namespace ids`;
+  if (name === "uts") return 'scope "uts" is not supported: sluice\'s events carry no UTS name';
   return `unknown scope "${name}" (known: global, comm, pid, uid, binary, executable, container, ` +
-    "not-container, tree, follow)";
+    "not-container, tree, follow, mntns, pidns)";
 }
 
 function setContainer(scope: Scope, inside: boolean): string | undefined {

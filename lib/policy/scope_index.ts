@@ -10,7 +10,7 @@
  */
 
 import type { Event } from "../events/event.ts";
-import { commOf, containerIdOf, executableOf, hostPidOf, uidOf } from "./fields.ts";
+import { commOf, containerIdOf, executableOf, hostPidOf, mountNsOf, pidNsOf, uidOf } from "./fields.ts";
 import { matchString, type StringMatcher, type StringSpec } from "./expression.ts";
 import { matchNumber, type NumberMatcher, type NumberSpec } from "./number_match.ts";
 import type { Scope } from "./scope.ts";
@@ -64,7 +64,7 @@ class ExactIndex<V> {
   }
 }
 
-const COMM = 0, EXECUTABLE = 1, CONTAINER_ID = 2, PID = 3, UID = 4;
+const COMM = 0, EXECUTABLE = 1, CONTAINER_ID = 2, PID = 3, UID = 4, MNTNS = 5, PIDNS = 6;
 
 /** One process field for every policy that filters on it. */
 class FieldCheck implements ScopeCheck {
@@ -86,7 +86,11 @@ class FieldCheck implements ScopeCheck {
       ? containerIdOf(event)
       : field === PID
       ? hostPidOf(event)
-      : uidOf(event);
+      : field === UID
+      ? uidOf(event)
+      : field === MNTNS
+      ? mountNsOf(event)
+      : pidNsOf(event);
     let lo = ~this.filterLo;
     let hi = ~this.filterHi;
     if (value !== undefined) {
@@ -147,7 +151,7 @@ function fieldCheck(
   let filterLo = 0, filterHi = 0;
   const exact = new Map<string | number, Mask>();
   const shared = new Map<string, Shared<StringSpec | NumberSpec>>();
-  const key = field === PID || field === UID ? Number : (text: string) => text;
+  const key = field >= PID ? Number : (text: string) => text;
   for (const { scope, bit } of policies) {
     const matcher = pick(scope);
     if (matcher === undefined) continue;
@@ -192,6 +196,8 @@ export function processChecks(policies: readonly ScopedPolicy[]): ScopeCheck[] {
     fieldCheck(policies, UID, (s) => s.uid),
     fieldCheck(policies, EXECUTABLE, (s) => s.executable),
     fieldCheck(policies, CONTAINER_ID, (s) => s.containerId),
+    fieldCheck(policies, MNTNS, (s) => s.mntns),
+    fieldCheck(policies, PIDNS, (s) => s.pidns),
   ].filter((c): c is ScopeCheck => c !== undefined);
   const container = union(policies, (s) => s.container !== undefined);
   if ((container.lo | container.hi) !== 0) {
