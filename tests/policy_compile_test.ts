@@ -151,3 +151,25 @@ Deno.test("a replayed event of a name not in the catalog is matched by an all-ev
   const set = await fromYaml(policyYaml("p", ["global"], [{ event: "openat" }]));
   assert.deepEqual(matched(set, [odd]), [undefined]);
 });
+
+Deno.test("pid=new: processes forked while sluice runs; pid!=new: the ones that were there before", async () => {
+  const set = await fromYaml([
+    policyYaml("new-ones", ["pid=new"], [{ event: "openat" }]),
+    policyYaml("old-ones", ["pid!=new"], [{ event: "openat" }]),
+  ].join("\n---\n"));
+  assert.deepEqual([...set.events!].sort(), ["openat", "sched_process_fork"]);
+  const events = [
+    openat("/a", { pid: 50 }),
+    fork(50, 51),
+    openat("/b", { pid: 51 }),
+    openat("/c", { pid: 50 }),
+    ev("sched_process_exit", {
+      pid: 51,
+      data: [{ name: "exit_code", int64: "0" }, { name: "process_group_exit", bool: true }],
+    }),
+    openat("/d", { pid: 51 }),
+  ];
+  assert.deepEqual(matched(set, events), [["old-ones"], undefined, ["new-ones"], ["old-ones"], undefined, [
+    "old-ones",
+  ]]);
+});

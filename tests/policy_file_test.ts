@@ -110,13 +110,13 @@ Deno.test("global must be the only scope entry", async () => {
 Deno.test("unknown and unsupported scopes", async () => {
   const problems = await fileProblems(
     crd(
-      "  scope: [colour=red, uts=abc, 'pid=new', comm, 'uid>abc', 'mntns>5']\n  rules:\n    - event: openat",
+      "  scope: [colour=red, uts=abc, 'container=new', comm, 'uid>abc', 'mntns>5']\n  rules:\n    - event: openat",
     ),
   );
   assert.deepEqual(problems, [
     'bad.yaml: policy "p1": spec.scope[0]: "colour=red": unknown scope "colour" (known: global, comm, pid, uid, binary, executable, container, not-container, tree, follow, mntns, pidns)',
     'bad.yaml: policy "p1": spec.scope[1]: "uts=abc": scope "uts" is not supported: sluice\'s events carry no UTS name',
-    'bad.yaml: policy "p1": spec.scope[2]: "pid=new": "pid=new" is not supported by sluice (it does not track which processes are new)',
+    'bad.yaml: policy "p1": spec.scope[2]: "container=new": "container=new" is not supported by sluice (it does not track when containers started)',
     'bad.yaml: policy "p1": spec.scope[3]: "comm": invalid scope: "comm" is not a NAME<op>VALUE expression (operators: = != < > <= >=)',
     'bad.yaml: policy "p1": spec.scope[4]: "uid>abc": "abc" is not an integer',
     'bad.yaml: policy "p1": spec.scope[5]: "mntns>5": mntns takes = or !=, not ">"',

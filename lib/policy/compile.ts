@@ -16,7 +16,7 @@ import { parseScope } from "./scope.ts";
 import { MatchedNames } from "./matched_names.ts";
 import { ProcessScopes } from "./process_scopes.ts";
 import { descendants } from "./procfs.ts";
-import { PASSED, processChecks, type ScopeCheck, type ScopedPolicy, treeCheck } from "./scope_index.ts";
+import { forkChecks, PASSED, processChecks, type ScopeCheck, type ScopedPolicy } from "./scope_index.ts";
 import { EXIT_EVENT, FORK_EVENT, type Mask, ProcessTracker } from "./tracker.ts";
 
 /** Tracee's limit: one bit per policy in a 64-bit mask. */
@@ -135,7 +135,7 @@ class CompiledPolicySet implements PolicySet {
       this.entryById[definition.id] = this.dispatch.get(definition.name) ?? this.anyEvent;
     }
     const tracking = policies.filter((p) =>
-      p.scope.follow || p.scope.treeIn.length + p.scope.treeOut.length > 0
+      p.scope.follow || p.scope.newPid !== undefined || p.scope.treeIn.length + p.scope.treeOut.length > 0
     );
     const following = policies.filter((p) => p.scope.follow);
     this.forkEntry = tracking.length > 0 ? this.entry(following, undefined) : undefined;
@@ -165,8 +165,7 @@ class CompiledPolicySet implements PolicySet {
         same.hi |= p.bit.hi;
       }
     }
-    const tree = treeCheck(policies, this.tracker);
-    entry.checks = [this.processScopes, ...(tree === undefined ? [] : [tree])].filter((c) =>
+    entry.checks = [this.processScopes, ...forkChecks(policies, this.tracker)].filter((c) =>
       ((c.filterLo & entry.lo) | (c.filterHi & entry.hi)) !== 0
     );
     return entry;

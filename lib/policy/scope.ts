@@ -23,6 +23,8 @@ export interface Scope {
   containerId?: StringMatcher;
   /** true: only processes in a container; false: only processes on the host. */
   container?: boolean;
+  /** true: only processes forked while sluice runs (`pid=new`); false: only older ones (`pid!=new`). */
+  newPid?: boolean;
   /** Descendants of a process in scope are in scope too (tracked from fork events). */
   follow: boolean;
   /** Host pids whose process trees are in scope (`tree=PID`). */
@@ -62,9 +64,10 @@ function addEntry(scope: Scope, text: string): string | undefined {
   const parsed = parseExpression(text);
   if (typeof parsed === "string") return `invalid scope: ${parsed}`;
   const { name, op, values } = parsed;
-  if (values.includes("new") && (name === "pid" || name === "container")) {
-    return `"${name}=new" is not supported by sluice (it does not track which processes are new)`;
+  if (values.includes("new") && name === "container") {
+    return '"container=new" is not supported by sluice (it does not track when containers started)';
   }
+  if (values.includes("new") && name === "pid") return setNewPid(scope, op, values);
   switch (name) {
     case "comm":
       return (scope.comm ??= new StringMatcher()).add(op, values);
@@ -96,6 +99,16 @@ function addEntry(scope: Scope, text: string): string | undefined {
   if (name === "uts") return 'scope "uts" is not supported: sluice\'s events carry no UTS name';
   return `unknown scope "${name}" (known: global, comm, pid, uid, binary, executable, container, ` +
     "not-container, tree, follow, mntns, pidns)";
+}
+
+function setNewPid(scope: Scope, op: string, values: string[]): string | undefined {
+  if (values.length > 1 || (op !== "=" && op !== "!=")) return 'use "pid=new" or "pid!=new" on their own';
+  const fresh = op === "=";
+  if (scope.newPid !== undefined && scope.newPid !== fresh) {
+    return "pid=new and pid!=new together select nothing";
+  }
+  scope.newPid = fresh;
+  return undefined;
 }
 
 function setContainer(scope: Scope, inside: boolean): string | undefined {

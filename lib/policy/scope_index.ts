@@ -127,6 +127,22 @@ class ContainerCheck implements ScopeCheck {
   }
 }
 
+class NewPidCheck implements ScopeCheck {
+  constructor(
+    private readonly tracker: ProcessTracker,
+    readonly filterLo: number,
+    readonly filterHi: number,
+    private readonly fresh: Mask,
+  ) {}
+
+  apply(event: Event): void {
+    // A policy passes when the process is what it asks for: new for `pid=new`, else older.
+    const isNew = this.tracker.isNew(event);
+    PASSED[0] = ~this.filterLo | (isNew ? this.fresh.lo : this.filterLo & ~this.fresh.lo);
+    PASSED[1] = ~this.filterHi | (isNew ? this.fresh.hi : this.filterHi & ~this.fresh.hi);
+  }
+}
+
 class TreeCheck implements ScopeCheck {
   constructor(
     private readonly tracker: ProcessTracker,
@@ -206,11 +222,19 @@ export function processChecks(policies: readonly ScopedPolicy[]): ScopeCheck[] {
   return checks;
 }
 
-/** The `tree=`/`tree!=` check of `policies`, when any has one; its answer changes with forks. */
-export function treeCheck(
-  policies: readonly ScopedPolicy[],
-  tracker: ProcessTracker,
-): ScopeCheck | undefined {
+/** The checks whose answers change with forks: `tree=`/`tree!=` and `pid=new`/`pid!=new`. */
+export function forkChecks(policies: readonly ScopedPolicy[], tracker: ProcessTracker): ScopeCheck[] {
+  const checks: ScopeCheck[] = [];
+  const tree = treeCheck(policies, tracker);
+  if (tree !== undefined) checks.push(tree);
+  const aged = union(policies, (s) => s.newPid !== undefined);
+  if ((aged.lo | aged.hi) !== 0) {
+    checks.push(new NewPidCheck(tracker, aged.lo, aged.hi, union(policies, (s) => s.newPid === true)));
+  }
+  return checks;
+}
+
+function treeCheck(policies: readonly ScopedPolicy[], tracker: ProcessTracker): ScopeCheck | undefined {
   // One check covers tree= and tree!=: outside-tree bits only ever hold tree!= policies.
   const trees = union(policies, (s) => s.treeIn.length > 0);
   const anyTree = union(policies, (s) => s.treeIn.length + s.treeOut.length > 0);

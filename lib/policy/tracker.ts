@@ -25,6 +25,7 @@ export class ProcessTracker {
   private readonly followed = new Map<number, Mask>();
   private readonly treeIn = new Map<number, Mask>();
   private readonly treeOut = new Map<number, Mask>();
+  private readonly created = new Set<number>();
 
   /** `roots`: for each `tree=PID` / `tree!=PID`, the pid and the policy's bit. */
   constructor(roots: readonly { pid: number; mask: Mask; out: boolean }[]) {
@@ -55,8 +56,15 @@ export class ProcessTracker {
     return { parent, child };
   }
 
-  /** Records a fork: the child inherits its parent's trees, and `follow` (policies following it). */
+  /** Whether the event's process was forked while sluice ran (`pid=new`). */
+  isNew(event: Event): boolean {
+    const pid = hostPidOf(event);
+    return pid !== undefined && this.created.has(pid);
+  }
+
+  /** Records a fork: the child is new, inherits its parent's trees, and `follow` (policies following it). */
   fork(parent: number, child: number, follow: Mask): void {
+    this.created.add(child);
     if ((follow.lo | follow.hi) !== 0) union(this.followed, child, follow);
     const inTrees = this.treeIn.get(parent);
     if (inTrees !== undefined) union(this.treeIn, child, inTrees);
@@ -70,6 +78,7 @@ export class ProcessTracker {
     const pid = hostPidOf(event);
     if (groupExit === false || pid === undefined) return;
     this.followed.delete(pid);
+    this.created.delete(pid);
     this.treeIn.delete(pid);
     this.treeOut.delete(pid);
   }
