@@ -100,3 +100,8 @@ Deno.test("mntns and pidns compare the kernel context of live events; replayed e
   );
   assert.deepEqual(matched(rule, events).map((m) => m !== undefined), [false, false, true]);
 });
+
+Deno.test("comm values longer than the kernel's 15 characters match the truncated name", async () => {
+  const events = [openat("/a", { comm: "kube-controller" }), openat("/a", { comm: "kube-controllers" })];
+  assert.deepEqual(await kept(["comm=kube-controller-manager"], events), [true, false]);
+});

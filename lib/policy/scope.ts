@@ -70,7 +70,11 @@ function addEntry(scope: Scope, text: string): string | undefined {
   if (values.includes("new") && name === "pid") return setNewPid(scope, op, values);
   switch (name) {
     case "comm":
-      return (scope.comm ??= new StringMatcher()).add(op, values);
+      // The kernel keeps 15 characters of a process name (TASK_COMM_LEN); so does the filter.
+      return (scope.comm ??= new StringMatcher()).add(
+        op,
+        values.map((v) => v.endsWith("*") ? v : v.slice(0, 15)),
+      );
     case "exec":
     case "executable":
     case "bin":
