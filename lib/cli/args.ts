@@ -42,7 +42,7 @@ Flags:
   --input FILE             replay recorded Tracee JSON lines from FILE (- for stdin) instead of tracing
   -e, --events NAME[,..]   repeatable; events to trace (default: every known event but openat)
   -s, --scope EXPR         repeatable; scope of the command-line policy (comm=bash, pid>=1000, container, ...)
-  --policy FILE|DIR        repeatable; Tracee policy files (a folder loads every .yaml/.yml in it)
+  -p, --policy FILE|DIR    repeatable; Tracee policy files (a folder loads every .yaml, .yml, .json)
   --log LEVEL              debug | info | warn | error (default info); debug also shows libbpf's log
   -h, --help               this text
 

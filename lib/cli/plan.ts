@@ -5,10 +5,11 @@
  * @module
  */
 
-import { ConfigError, describeConfig, resolveOutputConfig } from "../config/mod.ts";
+import { describeConfig, resolveOutputConfig } from "../config/mod.ts";
 import type { OutputConfig } from "../config/types.ts";
 import { destinationProblems } from "../destinations/check.ts";
-import { loadPolicies, PolicyError } from "../policy/mod.ts";
+import { loadPolicies } from "../policy/mod.ts";
+import { ProblemsError } from "../problems.ts";
 import type { PolicySet } from "../policy/policy_set.ts";
 import type { CliOptions } from "./args.ts";
 
@@ -41,9 +42,7 @@ async function readConfigFile(path: string): Promise<string> {
 }
 
 function rethrowProblems(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof PolicyError) {
-    throw new PlanError(error.problems.join("\n"));
-  }
+  if (error instanceof ProblemsError) throw new PlanError(error.message);
   throw error;
 }
 

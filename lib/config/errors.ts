@@ -4,15 +4,7 @@
  * @module
  */
 
-/** The output configuration is invalid; `problems` holds one line per problem, each naming field and value. */
-export class ConfigError extends Error {
-  /** Every problem found, one line each, in the order found. */
-  readonly problems: string[];
+import { ProblemsError } from "../problems.ts";
 
-  /** Builds the error from its problem lines; the message is those lines joined by newlines. */
-  constructor(problems: string[]) {
-    super(problems.join("\n"));
-    this.name = "ConfigError";
-    this.problems = problems;
-  }
-}
+/** The output configuration is invalid; `problems` holds one line per problem, each naming field and value. */
+export class ConfigError extends ProblemsError {}

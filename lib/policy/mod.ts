@@ -7,6 +7,7 @@
 
 import { cliDraft } from "./cli.ts";
 import { compilePolicies } from "./compile.ts";
+import { ProblemsError } from "../problems.ts";
 import type { PolicyDraft } from "./draft.ts";
 import { policyFiles, readPolicyFile } from "./policy_file.ts";
 import { readParents } from "./procfs.ts";
@@ -15,16 +16,7 @@ import type { PolicySet } from "./policy_set.ts";
 export { DEFAULT_POLICY, type PolicySet } from "./policy_set.ts";
 
 /** Bad policies or policy flags: every problem, one a line, naming file, policy and field. */
-export class PolicyError extends Error {
-  /** One line per problem. */
-  readonly problems: string[];
-
-  constructor(problems: string[]) {
-    super(problems.join("\n"));
-    this.name = "PolicyError";
-    this.problems = problems;
-  }
-}
+export class PolicyError extends ProblemsError {}
 
 /** The policy flags as given on the command line. */
 export interface PolicyInput {
