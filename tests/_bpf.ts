@@ -5,6 +5,7 @@
  * @module
  */
 
+import { ALL_PROGRAMS } from "../lib/bpf/loader.ts";
 import { OBJECT_PATH } from "../lib/source/bpf.ts";
 
 /** True where a skip must be a failure. */
@@ -44,17 +45,7 @@ export async function sluiceProgramIds(): Promise<Set<number>> {
   const output = await new Deno.Command("bpftool", { args: ["prog", "show", "--json"] }).output();
   if (!output.success) throw new Error("bpftool prog show failed");
   const programs = JSON.parse(new TextDecoder().decode(output.stdout)) as { id: number; name?: string }[];
-  const names = new Set(
-    [
-      "sys_enter",
-      "sys_exit",
-      "sched_process_fork",
-      "sched_process_exec",
-      "sched_process_exit",
-      "inet_sock_set_state",
-    ]
-      .map((n) => n.slice(0, 15)),
-  );
+  const names = new Set(ALL_PROGRAMS.map((n) => n.slice(0, 15)));
   return new Set(
     programs.filter((p) => p.name !== undefined && names.has(p.name.slice(0, 15))).map((p) => p.id),
   );
