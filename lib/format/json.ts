@@ -3,7 +3,8 @@
  *
  * The workload part is most of each line, and the kernel source gives consecutive events
  * of one thread the same (read-only) workload object; its JSON text is kept for as long as
- * the object lives, so a burst from one thread pays for it once.
+ * the object lives and spliced into the rest of the event, so a burst from one thread
+ * pays for it once.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type { Formatter } from "./format.ts";
 
 const seen = new WeakSet<EventWorkload>();
 const workloadText = new WeakMap<EventWorkload, string>();
+const PLACEHOLDER = '"workload":0';
 
 /** The workload's JSON once it has been met a second time (a shared object), else `undefined`. */
 function sharedWorkloadJson(workload: EventWorkload): string | undefined {
@@ -27,6 +29,22 @@ function sharedWorkloadJson(workload: EventWorkload): string | undefined {
   return fresh;
 }
 
+/** True when `at` in the JSON text `text` lies directly inside the outermost object (not in a string or nested value). */
+export function atTopLevel(text: string, at: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+  }
+  return depth === 1 && !inString;
+}
+
 /**
  * Formats an event as one line of Tracee event JSON: exactly `JSON.stringify(event)`.
  * Events must not change once formatted, which every source guarantees.
@@ -35,13 +53,10 @@ export function formatJson(event: Event): string {
   const workload = event.workload;
   const cached = workload === undefined ? undefined : sharedWorkloadJson(workload);
   if (cached === undefined) return JSON.stringify(event);
-  let out = "";
-  for (const key in event) {
-    const text = key === "workload" ? cached : JSON.stringify(event[key]);
-    if (text === undefined) continue;
-    out += (out === "" ? "{" : ",") + JSON.stringify(key) + ":" + text;
-  }
-  return out + "}";
+  const text = JSON.stringify({ ...event, workload: 0 });
+  const at = text.indexOf(PLACEHOLDER);
+  if (!atTopLevel(text, at)) return JSON.stringify(event);
+  return text.slice(0, at + PLACEHOLDER.length - 1) + cached + text.slice(at + PLACEHOLDER.length);
 }
 
 /** The `json` formatter. */
