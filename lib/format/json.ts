@@ -12,16 +12,20 @@
 import type { Event, EventWorkload } from "../events/event.ts";
 import type { Formatter } from "./format.ts";
 
-const seen = new WeakSet<EventWorkload>();
+let previous: EventWorkload | undefined;
 const workloadText = new WeakMap<EventWorkload, string>();
 const PLACEHOLDER = '"workload":0';
 
-/** The workload's JSON once it has been met a second time (a shared object), else `undefined`. */
+/**
+ * The workload's JSON once it has been met twice in a row (a shared object), else
+ * `undefined`. Remembering only the previous workload keeps replayed events, whose
+ * workloads are all distinct, from filling a cache.
+ */
 function sharedWorkloadJson(workload: EventWorkload): string | undefined {
   const text = workloadText.get(workload);
   if (text !== undefined) return text;
-  if (!seen.has(workload)) {
-    seen.add(workload);
+  if (workload !== previous) {
+    previous = workload;
     return undefined;
   }
   const fresh = JSON.stringify(workload);
