@@ -12,6 +12,7 @@ import { RingBufferReader } from "../bpf/ringbuf.ts";
 import { eventByName, eventNames, EVENTS } from "../events/catalog.ts";
 import { RecordDecoder } from "../events/decode.ts";
 import type { Event } from "../events/event.ts";
+import { procReader } from "../bpf/procfs.ts";
 import { procLookup } from "./proc_lookup.ts";
 import type { EventSource } from "./source.ts";
 
@@ -159,7 +160,7 @@ function kernelSource(
   readLost: () => number,
   libc: Libc,
 ): EventSource {
-  const decoder = new RecordDecoder(monotonicToRealtime(libc), procLookup());
+  const decoder = new RecordDecoder(monotonicToRealtime(libc), procLookup(procReader(libc)));
   let stopped = false;
   let started = false;
   let closed = false;

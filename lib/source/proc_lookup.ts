@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ProcReader } from "../bpf/procfs.ts";
 import type { ProcessLookup } from "../events/decode.ts";
 
 const CACHE_LIMIT = 65536;
@@ -29,7 +30,7 @@ function bounded<K, V>(map: Map<K, V>): Map<K, V> {
 }
 
 /** A {@link ProcessLookup} reading /proc once per process (executable) or cgroup (container). */
-export function procLookup(): ProcessLookup {
+export function procLookup(proc: ProcReader): ProcessLookup {
   const executables = new Map<number, string | null>();
   const byCgroup = new Map<number, string | null>();
   const byPid = new Map<number, string | null>();
@@ -37,11 +38,7 @@ export function procLookup(): ProcessLookup {
     executable(hostPid) {
       let path = executables.get(hostPid);
       if (path === undefined) {
-        try {
-          path = Deno.readLinkSync(`/proc/${hostPid}/exe`);
-        } catch {
-          path = null;
-        }
+        path = proc.readLink(`/proc/${hostPid}/exe`) ?? null;
         bounded(executables).set(hostPid, path);
       }
       return path ?? undefined;
@@ -49,10 +46,8 @@ export function procLookup(): ProcessLookup {
     container(cgroupId, hostPid) {
       const known = byCgroup.get(cgroupId) ?? byPid.get(hostPid);
       if (known !== undefined) return known ?? undefined;
-      let text: string;
-      try {
-        text = Deno.readTextFileSync(`/proc/${hostPid}/cgroup`);
-      } catch {
+      const text = proc.readText(`/proc/${hostPid}/cgroup`);
+      if (text === undefined) {
         // Gone already: remember that, a failed read costs far more than an event.
         bounded(byPid).set(hostPid, null);
         return undefined;
