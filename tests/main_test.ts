@@ -187,3 +187,22 @@ Deno.test("a missing input file is bad usage: exit 2, one line naming it", async
   assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
   assert.match(run.stderr, /\/nonexistent\/events\.jsonl/);
 });
+
+Deno.test("a reader that goes away (sluice | head) ends the run with one line, exit 1", async () => {
+  const input = await recording(20000);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...START_FLAGS, MAIN, "--input", input, "-o", "json"],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  await reader.read();
+  await reader.cancel();
+  const { code } = await child.status;
+  const text = await new Response(child.stderr).text();
+  assert.equal(code, 1, text);
+  assert.match(
+    text,
+    /failure while running: destination stdoutjson: the reader of stdout has gone \(broken pipe\)/,
+  );
+});

@@ -66,6 +66,7 @@ export function createFileDestination(name: string, options: FileDestinationOpti
   let bytes = 0;
   let events = 0;
   let failing = false;
+  let readerGone: Error | undefined;
   let writing: Promise<void> = Promise.resolve();
 
   const flush = (): Promise<void> => {
@@ -82,6 +83,12 @@ export function createFileDestination(name: string, options: FileDestinationOpti
       },
       (error) => {
         metrics.failed += count;
+        if (error instanceof Deno.errors.BrokenPipe) {
+          readerGone ??= new Error(
+            `destination ${name}: the reader of ${options.path} has gone (broken pipe)`,
+          );
+          return;
+        }
         if (!failing) {
           options.warn?.(`destination ${name}: write to ${options.path} failed: ${error.message}`);
         }
@@ -96,6 +103,11 @@ export function createFileDestination(name: string, options: FileDestinationOpti
 
   const sink: BatchSink = {
     write(batch: Event[]) {
+      // Nobody will ever read what comes next (`sluice | head`): end the run, as SIGPIPE would.
+      if (readerGone !== undefined) {
+        metrics.failed += batch.length;
+        throw readerGone;
+      }
       for (const event of batch) {
         const line = formatter.format(event);
         lines.push(line);

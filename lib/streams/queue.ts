@@ -27,6 +27,7 @@ export interface StreamQueue {
   /**
    * Offers a batch. Returns a promise only when the caller must wait before offering
    * more (block mode with a full queue); drop mode never asks the caller to wait.
+   * Throws once the stream's consumer has failed.
    */
   offer(batch: Event[]): Promise<void> | undefined;
   /** Accepts no more batches, delivers everything queued, closes the consumer, resolves when done. */
@@ -69,6 +70,8 @@ export function createQueue(options: QueueOptions): StreamQueue {
   return {
     counters,
     offer(batch) {
+      // A destination that failed for good ends the run instead of queueing for nobody.
+      if (failure !== undefined) throw failure;
       counters.matched += batch.length;
       const room = writer.desiredSize ?? 0;
       if (mode === "drop") {
