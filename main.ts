@@ -11,12 +11,14 @@
 import { parseCli, USAGE, UsageError } from "./lib/cli/args.ts";
 import { type Plan, PlanError, planRun } from "./lib/cli/plan.ts";
 import { startRun } from "./lib/cli/run.ts";
+import { configureLog, log } from "./lib/log.ts";
 
 /** Runs sluice with `args` and returns the exit status. */
 export async function main(args: readonly string[]): Promise<number> {
   let plan: Plan;
   try {
     const options = parseCli(args);
+    configureLog({ level: options.log });
     if (options.help) {
       console.log(USAGE);
       return 0;
@@ -24,12 +26,15 @@ export async function main(args: readonly string[]): Promise<number> {
     plan = await planRun(options);
   } catch (error) {
     if (error instanceof UsageError || error instanceof PlanError) {
-      for (const line of error.message.split("\n")) console.error(`sluice: ${line}`);
+      log.error(error.message);
       return 2;
     }
     throw error;
   }
-  for (const notice of plan.notices) console.error(`sluice: ${notice}`);
+  for (const notice of plan.notices) {
+    if (notice.startsWith("warning:")) log.warn(notice);
+    else log.info(notice);
+  }
   if (plan.options.command === "validate") {
     console.log(plan.description);
     return 0;

@@ -100,7 +100,7 @@ bpfTest("sluice run: exec/fork/exit, openat, connect and net_tcp_connect land in
   await accepting.catch(() => {});
   await Deno.remove(dir, { recursive: true });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stderr, /^lost events: \d+$/m);
+  assert.match(run.stderr, /^sluice: lost events: \d+$/m);
   const { events } = run;
 
   const exec = events.find((e) =>

@@ -12,8 +12,9 @@ import { openReplaySource } from "../source/replay.ts";
 import type { EventSource } from "../source/source.ts";
 import { createRouter, type Router } from "../streams/router.ts";
 import type { Plan } from "./plan.ts";
+import { log } from "../log.ts";
 
-const warn = (line: string) => console.error(`sluice: ${line}`);
+const warn = (line: string) => log.warn(line);
 
 async function openSource(plan: Plan): Promise<EventSource> {
   const { input, log } = plan.options;
@@ -101,6 +102,6 @@ export async function startRun(plan: Plan): Promise<number> {
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
   }
-  for (const line of summaryLines(router, destinations.values(), source.stats())) console.error(line);
+  for (const line of summaryLines(router, destinations.values(), source.stats())) log.info(line);
   return status;
 }

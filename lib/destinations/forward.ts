@@ -10,6 +10,7 @@
 import { EventTime, FluentClient, type FluentClientOptions, FluentSocketEvent } from "@fluent-org/logger";
 import type { DestinationConfig } from "../config/types.ts";
 import type { Event } from "../events/event.ts";
+import { log } from "../log.ts";
 import { createFormatter } from "../format/create.ts";
 import type { Formatter } from "../format/format.ts";
 import { type BatchSink, type Destination, newMetrics, sinkDestination } from "./destination.ts";
@@ -100,7 +101,7 @@ export function createForwardDestination(
   const formatter: Formatter = createFormatter(config.format);
   const metrics = newMetrics();
   const clock = new ShutdownClock(options.shutdownGraceMs, options.shutdown);
-  const warn = options.warn ?? ((line: string) => console.error(line));
+  const warn = options.warn ?? log.warn;
   let failing = false;
   let lastError = "";
   const where = `${settings.tls ? "tls" : "tcp"}://${settings.host}:${settings.port}`;

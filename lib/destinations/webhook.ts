@@ -9,6 +9,7 @@
 
 import type { DestinationConfig } from "../config/types.ts";
 import type { Event } from "../events/event.ts";
+import { log } from "../log.ts";
 import { createFormatter } from "../format/create.ts";
 import { type BatchSink, type Destination, newMetrics, sinkDestination } from "./destination.ts";
 import {
@@ -66,7 +67,7 @@ export function createWebhookDestination(
   const formatter = createFormatter(settings.format);
   const metrics = newMetrics();
   const clock = new ShutdownClock(options.shutdownGraceMs, options.shutdown);
-  const warn = options.warn ?? ((line: string) => console.error(line));
+  const warn = options.warn ?? log.warn;
   let failing = false;
 
   const send = async (events: Event[]): Promise<void> => {
