@@ -123,7 +123,7 @@ Deno.test("decode: an openat record becomes Tracee's event with context, data an
   )!;
   assert.deepEqual(JSON.parse(JSON.stringify(event)), {
     timestamp: "2023-11-14T22:15:00.000000005Z",
-    id: 257,
+    id: 258,
     name: "openat",
     workload: {
       process: {

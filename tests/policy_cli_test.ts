@@ -110,7 +110,7 @@ Deno.test("bad -e and -s values name the flag and value", async () => {
       "--events : the value is empty",
       '--events -nope: unknown event "nope"',
       '--events opnat: unknown event "opnat"',
-      '--events openat.data.path=/x: "data.path=/x": event openat has no data field "path" (its fields: dirfd, pathname, flags, mode)',
+      '--events openat.data.path=/x: "data.path=/x": event openat has no data field "path" (its fields: dirfd, pathname, flags, mode, returnValue)',
       '--events openat.retval=x: "retval=x": retval must be an integer: "x" is not an integer',
       '--scope: "comm": invalid scope: "comm" is not a NAME<op>VALUE expression (operators: = != < > <= >=)',
       '--scope: "colour=red": unknown scope "colour" (known: global, comm, pid, uid, binary, executable, container, not-container, tree, follow, mntns, pidns)',

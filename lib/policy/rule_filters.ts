@@ -28,7 +28,9 @@ interface FieldFilter {
   matcher: StringMatcher | NumberMatcher;
 }
 
-const NUMERIC = new Set(["int32", "int64", "u_int32", "u_int64"]);
+const NUMERIC = new Set(["int32", "int64", "u_int32", "u_int64", "pointer"]);
+/** Types a filter can compare: numbers, strings, bools and string arrays (joined by spaces). */
+const FILTERABLE = new Set([...NUMERIC, "str", "bool", "str_array"]);
 
 /**
  * Compiles `filters` for events of `definition` into one test (undefined when there are
@@ -113,7 +115,7 @@ function addDataFilter(
     return `event ${definition.name} has no data field "${name}" (its fields: ${known})`;
   }
   const type = definition.fields[index].type;
-  if (type === "bytes" || type === "sockaddr") {
+  if (!FILTERABLE.has(type)) {
     return `data field "${name}" of ${definition.name} is of type ${type}, which sluice cannot filter on`;
   }
   if (type === "bool" && parsed.values.some((v) => v !== "true" && v !== "false")) {
@@ -137,6 +139,8 @@ function dataReader(name: string, index: number, type: string): Reader {
         return field.int64;
       case "u_int64":
         return field.u_int64;
+      case "pointer":
+        return field.pointer;
       case "bool":
         return field.bool === undefined ? undefined : String(field.bool);
       default:

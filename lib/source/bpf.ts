@@ -11,6 +11,7 @@ import { cString, LibbpfMissingError, type Libc, monotonicToRealtime, openLibrar
 import { RingBufferReader } from "../bpf/ringbuf.ts";
 import { eventByName, eventNames, EVENTS } from "../events/catalog.ts";
 import { RecordDecoder } from "../events/decode.ts";
+import { recordIdOf } from "../events/record_ids.ts";
 import type { Event } from "../events/event.ts";
 import { procReader } from "../bpf/procfs.ts";
 import { procLookup } from "./proc_lookup.ts";
@@ -58,7 +59,7 @@ export function programsFor(events: ReadonlySet<string>): string[] {
     if (definition === undefined) {
       throw new KernelSourceError(`unknown event ${name}: sluice traces ${eventNames().join(", ")}`);
     }
-    if (definition.syscall) {
+    if (definition.syscall !== undefined) {
       wanted.add("sys_enter");
       wanted.add("sys_exit");
     } else wanted.add(EVENT_PROGRAMS[name]);
@@ -93,7 +94,7 @@ function u32(value: number): Uint8Array<ArrayBuffer> {
 
 function configure(object: LoadedObject, events: ReadonlySet<string>): void {
   const enabled = object.map("enabled");
-  for (const name of events) object.update(enabled, u32(eventByName(name)!.id), u32(1));
+  for (const name of events) object.update(enabled, u32(recordIdOf(eventByName(name)!)!), u32(1));
   const settings = new Uint8Array(16);
   const view = new DataView(settings.buffer);
   view.setUint32(0, Deno.pid, true);
