@@ -1,69 +1,27 @@
 /**
- * The events sluice knows: Tracee's ids, names, sets and data fields, and whether sluice can
- * trace each. Config and policy validation check names against it; sources and formats read
- * field types from it.
+ * The events sluice knows: every event of Tracee's catalog (lib/events/tracee_events.ts, generated
+ * from Tracee's source) with its v1beta1 id, sets, data fields and probes, and whether sluice can
+ * trace it (lib/events/support.ts). Config and policy validation check names against it; sources
+ * and formats read field types from it.
  *
  * @module
  */
 
-/** The Tracee v1beta1 JSON type key a field's value is written under. */
-export type DataType =
-  | "int32"
-  | "int64"
-  | "u_int32"
-  | "u_int64"
-  | "str"
-  | "bytes"
-  | "bool"
-  | "str_array"
-  | "int32_array"
-  | "u_int64_array"
-  | "sockaddr"
-  | "credentials"
-  | "timespec"
-  | "pointer";
+import { type FieldDefinition, parseField } from "./field_types.ts";
+import { DERIVED_EVENTS, KERNEL_EVENTS } from "./support.ts";
+import { TRACEE_EVENTS } from "./tracee_events.ts";
+import {
+  type Probe,
+  type ProbeKind,
+  type Support,
+  supportOf,
+  tracepointsNeeded as needed,
+} from "./support_of.ts";
 
-/** How the value is read and decoded: Tracee's DecodeAs (data.INT_T is "int", STR_ARR_T "str_arr", ...). */
-export type Decode =
-  | "int"
-  | "uint"
-  | "long"
-  | "ulong"
-  | "u16"
-  | "u8"
-  | "bool"
-  | "pointer"
-  | "str"
-  | "str_arr"
-  | "args_arr"
-  | "bytes"
-  | "sockaddr"
-  | "timespec"
-  | "int_arr_2"
-  | "uint64_arr"
-  | "cred";
-
-/** One data field of an event definition. */
-export interface FieldDefinition {
-  name: string;
-  /** The JSON type key of its value. */
-  type: DataType;
-  /** How the kernel side reads it. */
-  decode: Decode;
-  /** Tracee's ArgMeta.Type: the Go type Tracee holds the value in, e.g. "int32", "trace.Pointer". */
-  cType: string;
-}
-
-/** Whether sluice can trace an event, and how. */
-export type Support =
-  /** A syscall event: the generic sys_enter/sys_exit path. */
-  | { kind: "syscall" }
-  /** sluice has its own BPF program for it. */
-  | { kind: "kernel" }
-  /** Made in user space from the events named in `from`. */
-  | { kind: "derived"; from: readonly string[] }
-  /** sluice cannot trace it; `reason` says why, for the user. */
-  | { kind: "unsupported"; reason: string };
+export type { DataType, Decode, FieldDefinition } from "./field_types.ts";
+export { dataTypeOf } from "./field_types.ts";
+export type { Probe, ProbeKind, Support };
+export { TRACEE_COMMIT } from "./tracee_events.ts";
 
 /** An event of Tracee's catalog. */
 export interface EventDefinition {
@@ -76,195 +34,67 @@ export interface EventDefinition {
   sets: readonly string[];
   /** Tracee's fields in order; a syscall event ends with `returnValue`. */
   fields: readonly FieldDefinition[];
+  /** Whether sluice can trace it, and how. */
   support: Support;
+  /** The events Tracee makes it from. */
+  dependsOn: readonly string[];
+  /** Every probe Tracee attaches for it, its dependencies' included. */
+  probes: readonly Probe[];
+  /** Tracee keeps it to itself: not listed, not selectable by users. */
+  internal: boolean;
 }
 
-const KEY_OF_DECODE: Record<Decode, DataType> = {
-  int: "int32",
-  uint: "u_int32",
-  long: "int64",
-  ulong: "u_int64",
-  u16: "u_int32",
-  u8: "u_int32",
-  bool: "bool",
-  pointer: "pointer",
-  str: "str",
-  str_arr: "str_array",
-  args_arr: "str_array",
-  bytes: "bytes",
-  sockaddr: "sockaddr",
-  timespec: "timespec",
-  int_arr_2: "int32_array",
-  uint64_arr: "u_int64_array",
-  cred: "credentials",
-};
+const words = (text: string): string[] => text === "" ? [] : text.split(" ");
 
-const GO_TYPE_OF_DECODE: Record<Decode, string> = {
-  int: "int32",
-  uint: "uint32",
-  long: "int64",
-  ulong: "uint64",
-  u16: "uint16",
-  u8: "uint8",
-  bool: "bool",
-  pointer: "trace.Pointer",
-  str: "string",
-  str_arr: "[]string",
-  args_arr: "[]string",
-  bytes: "[]byte",
-  sockaddr: "SockAddr",
-  timespec: "float64",
-  int_arr_2: "[2]int",
-  uint64_arr: "[]uint64",
-  cred: "trace.SlimCred",
-};
-
-/** The JSON type key Tracee's marshaller writes a value decoded as `decode` under. */
-export function dataTypeOf(decode: Decode): DataType {
-  return KEY_OF_DECODE[decode];
+function parseProbe(text: string): Probe {
+  const optional = text.endsWith("?");
+  const body = optional ? text.slice(0, -1) : text;
+  const slash = body.indexOf("/");
+  return { kind: body.slice(0, slash) as ProbeKind, target: body.slice(slash + 1), required: !optional };
 }
 
-const f = (name: string, decode: Decode, cType = GO_TYPE_OF_DECODE[decode]): FieldDefinition => ({
+type Base = Omit<EventDefinition, "support">;
+
+const bases: Base[] = TRACEE_EVENTS.map(([id, name, syscall, sets, fields, dependsOn, probes, internal]) => ({
+  id,
   name,
-  type: KEY_OF_DECODE[decode],
-  decode,
-  cType,
-});
+  ...(syscall === null ? {} : { syscall }),
+  sets: words(sets),
+  fields: words(fields).map(parseField),
+  dependsOn: words(dependsOn),
+  probes: words(probes).map(parseProbe),
+  internal: internal === true,
+}));
+const baseByName = new Map(bases.map((b) => [b.name, b]));
+const supports = new Map<string, Support>();
 
-const RETURN_VALUE = f("returnValue", "long");
-const SYSCALL: Support = { kind: "syscall" };
-const KERNEL: Support = { kind: "kernel" };
+function supportByName(name: string): Support {
+  let support = supports.get(name);
+  if (support === undefined) {
+    const base = baseByName.get(name);
+    if (base === undefined) throw new Error(`support.ts names ${name}, which Tracee's catalog does not have`);
+    support = supportOf(base, { kernel: KERNEL_EVENTS, derived: DERIVED_EVENTS, supportOf: supportByName });
+    supports.set(name, support);
+  }
+  return support;
+}
 
-const syscall = (
-  id: number,
-  name: string,
-  nr: number,
-  sets: readonly string[],
-  fields: FieldDefinition[],
-): EventDefinition => ({ id, name, syscall: nr, sets, fields: [...fields, RETURN_VALUE], support: SYSCALL });
-
-/** Every event in sluice's catalog, in Tracee's id order. */
-export const EVENTS: readonly EventDefinition[] = [
-  syscall(43, "connect", 42, ["syscalls", "net", "net_sock"], [
-    f("sockfd", "int"),
-    f("addr", "sockaddr"),
-    f("addrlen", "int"),
-  ]),
-  syscall(50, "bind", 49, ["syscalls", "net", "net_sock"], [
-    f("sockfd", "int"),
-    f("addr", "sockaddr"),
-    f("addrlen", "int"),
-  ]),
-  syscall(60, "execve", 59, ["syscalls", "proc", "proc_life"], [
-    f("pathname", "str"),
-    f("argv", "str_arr"),
-    f("envp", "str_arr"),
-  ]),
-  syscall(102, "ptrace", 101, ["default", "syscalls", "proc"], [
-    f("request", "long"),
-    f("pid", "int"),
-    f("addr", "pointer"),
-    f("data", "pointer"),
-  ]),
-  syscall(106, "setuid", 105, ["default", "syscalls", "proc", "proc_ids"], [f("uid", "int")]),
-  syscall(107, "setgid", 106, ["default", "syscalls", "proc", "proc_ids"], [f("gid", "int")]),
-  syscall(176, "init_module", 175, ["default", "syscalls", "system", "system_module"], [
-    f("module_image", "pointer"),
-    f("len", "ulong"),
-    f("param_values", "str"),
-  ]),
-  syscall(258, "openat", 257, ["syscalls", "fs", "fs_file_ops"], [
-    f("dirfd", "int"),
-    f("pathname", "str"),
-    f("flags", "int"),
-    f("mode", "u16"),
-  ]),
-  syscall(264, "unlinkat", 263, ["syscalls", "fs", "fs_link_ops"], [
-    f("dirfd", "int"),
-    f("pathname", "str"),
-    f("flags", "int"),
-  ]),
-  syscall(269, "fchmodat", 268, ["default", "syscalls", "fs", "fs_file_attr"], [
-    f("dirfd", "int"),
-    f("pathname", "str"),
-    f("mode", "u16"),
-    f("flags", "int"),
-  ]),
-  syscall(289, "accept4", 288, ["syscalls", "net", "net_sock"], [
-    f("sockfd", "int"),
-    f("addr", "sockaddr"),
-    f("addrlen", "pointer"),
-    f("flags", "int"),
-  ]),
-  syscall(314, "finit_module", 313, ["default", "syscalls", "system", "system_module"], [
-    f("fd", "int"),
-    f("param_values", "str"),
-    f("flags", "int"),
-  ]),
-  syscall(320, "memfd_create", 319, ["default", "syscalls", "fs", "fs_file_ops"], [
-    f("name", "str"),
-    f("flags", "uint"),
-  ]),
-  syscall(323, "execveat", 322, ["syscalls", "proc", "proc_life"], [
-    f("dirfd", "int"),
-    f("pathname", "str"),
-    f("argv", "str_arr"),
-    f("envp", "str_arr"),
-    f("flags", "int"),
-  ]),
-  {
-    id: 1014,
-    name: "sched_process_fork",
-    sets: [],
-    fields: [
-      f("parent_tid", "int"),
-      f("parent_ns_tid", "int"),
-      f("parent_pid", "int"),
-      f("parent_ns_pid", "int"),
-      f("child_tid", "int"),
-      f("child_ns_tid", "int"),
-      f("child_pid", "int"),
-      f("child_ns_pid", "int"),
-      f("start_time", "ulong", "time.Time"),
-    ],
-    support: KERNEL,
-  },
-  {
-    id: 1015,
-    name: "sched_process_exec",
-    sets: ["default", "proc"],
-    fields: [
-      f("cmdpath", "str"),
-      f("pathname", "str"),
-      f("dev", "uint"),
-      f("inode", "ulong"),
-      f("ctime", "ulong"),
-      f("inode_mode", "u16"),
-      f("interpreter_pathname", "str"),
-      f("argv", "args_arr"),
-      f("interp", "str"),
-      f("prev_comm", "str"),
-    ],
-    support: KERNEL,
-  },
-  {
-    id: 1016,
-    name: "sched_process_exit",
-    sets: ["proc", "proc_life"],
-    fields: [f("exit_code", "long"), f("process_group_exit", "bool")],
-    support: KERNEL,
-  },
-  {
-    id: 2015,
-    name: "net_tcp_connect",
-    sets: ["default", "flows"],
-    fields: [f("dst", "str"), f("dst_port", "int"), f("dst_dns", "args_arr")],
-    support: KERNEL,
-  },
-];
+/** Every event of Tracee's catalog, in v1beta1 id order. */
+export const EVENTS: readonly EventDefinition[] = bases.map((b) => ({
+  ...b,
+  support: supportByName(b.name),
+}));
 
 const byName = new Map(EVENTS.map((e) => [e.name, e]));
 const byId = new Map(EVENTS.map((e) => [e.id, e]));
+const bySet = new Map<string, EventDefinition[]>();
+for (const event of EVENTS) {
+  for (const set of event.sets) {
+    const members = bySet.get(set);
+    if (members === undefined) bySet.set(set, [event]);
+    else members.push(event);
+  }
+}
 
 /** The definition of the event called `name`, or `undefined` when the catalog has none. */
 export function eventByName(name: string): EventDefinition | undefined {
@@ -276,7 +106,56 @@ export function eventById(id: number): EventDefinition | undefined {
   return byId.get(id);
 }
 
-/** Every event name in the catalog, sorted, for error messages and `--help`. */
+/** The names users may select (every event but Tracee's internal ones), sorted. */
 export function eventNames(): string[] {
-  return [...byName.keys()].sort();
+  return EVENTS.filter((e) => !e.internal).map((e) => e.name).sort();
+}
+
+/** True when sluice can trace `definition`. */
+export function isTraceable(definition: EventDefinition): boolean {
+  return definition.support.kind !== "unsupported";
+}
+
+/** Tracee's set names (`fs`, `net`, `proc`, `default`, ...), sorted. */
+export function setNames(): string[] {
+  return [...bySet.keys()].sort();
+}
+
+/** The events of Tracee's set `name`, traceable or not, in id order; empty for an unknown set. */
+export function eventsInSet(name: string): readonly EventDefinition[] {
+  return bySet.get(name) ?? [];
+}
+
+/**
+ * What sluice traces without `-e` and without policies: Tracee's `default` set, restricted to the
+ * events sluice can trace.
+ */
+export const DEFAULT_EVENTS: readonly string[] = eventsInSet("default")
+  .filter((e) => isTraceable(e) && !e.internal)
+  .map((e) => e.name);
+
+/**
+ * For an event sluice cannot trace yet, the tracepoints (`sched:sched_switch`) it needs when
+ * tracepoints alone would do (empty when Tracee makes it in user space); `undefined` when sluice
+ * traces it already, it needs another kind of probe too, or it is out of reach (internal, 32-bit).
+ */
+export function tracepointsNeeded(definition: EventDefinition): readonly string[] | undefined {
+  return needed(definition, definition.support);
+}
+
+/**
+ * Why the event `name` cannot be selected for tracing (unknown, a set's name, or an event sluice
+ * cannot trace, with the reason), or `undefined` when it can.
+ */
+export function selectionProblem(name: string): string | undefined {
+  const definition = byName.get(name);
+  if (definition === undefined) {
+    return bySet.has(name)
+      ? `unknown event "${name}": ${name} is a set of events (select its events with -e tag=${name})`
+      : `unknown event "${name}"`;
+  }
+  if (definition.support.kind === "unsupported") {
+    return `sluice cannot trace ${name}: ${definition.support.reason}`;
+  }
+  return undefined;
 }

@@ -9,7 +9,7 @@
  */
 
 import { type EventDefinition, EVENTS } from "./catalog.ts";
-import { eventByRecordId } from "./record_ids.ts";
+import { eventByRecordId, recordFields } from "./record_ids.ts";
 import {
   type DataField,
   type Event,
@@ -214,9 +214,10 @@ export class RecordDecoder {
     end: number,
   ): DataField[] {
     const data: DataField[] = [];
+    const fields = recordFields(definition);
     let at = from;
     while (at + 2 <= end) {
-      const field = definition.fields[bytes[at]];
+      const field = fields[bytes[at]];
       const wire = bytes[at + 1];
       at += 2;
       let value: DataField | undefined;

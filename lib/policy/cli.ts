@@ -3,14 +3,15 @@
  * the implicit policy): one policy, named {@link DEFAULT_POLICY}.
  *
  * `--events` takes Tracee's forms: comma lists of names, `-name` to leave one out, `name*`
- * for every event starting so, and per-event filters `NAME.data.FIELD<op>VALUES`,
+ * for every event starting so, `tag=SET[,SET]` for the events of Tracee's sets, and per-event filters `NAME.data.FIELD<op>VALUES`,
  * `NAME.args.FIELD...` (alias), `NAME.retval<op>N`, `NAME.scope.FIELD<op>VALUES` and
  * `NAME.scope.container`. A filter also selects its event.
  *
  * @module
  */
 
-import { eventByName, eventNames } from "../events/catalog.ts";
+import { eventByName, eventNames, eventsInSet, isTraceable, selectionProblem } from "../events/catalog.ts";
+import { log } from "../log.ts";
 import type { DraftRule, PolicyDraft } from "./draft.ts";
 import { DEFAULT_POLICY } from "./policy_set.ts";
 
@@ -65,6 +66,7 @@ function addEventFlag(
   if (flag === "") return "the value is empty";
   const at = flag.search(/[=!<>]/);
   const selector = at < 0 ? flag : flag.slice(0, at);
+  if (selector === "tag") return addTagFlag(flag, ruleFor);
   if (at < 0 && !flag.includes(".")) {
     for (const name of flag.split(",").map((n) => n.trim())) {
       if (name === "" || name === "-") return "has an empty event name";
@@ -99,10 +101,32 @@ function addEventFlag(
   return undefined;
 }
 
-/** `name`, or every catalog event starting with `prefix` for `prefix*`. */
+/**
+ * `tag=SET[,SET]`: every event of the sets that sluice can trace. The others are left out with a
+ * notice, so that a set stays usable while sluice traces part of it.
+ */
+function addTagFlag(flag: string, ruleFor: (event: string, where: string) => DraftRule): string | undefined {
+  if (!flag.startsWith("tag=") || /[=!<>]/.test(flag.slice(4))) return "expected tag=SET or tag=SET,SET";
+  for (const set of flag.slice(4).split(",").map((s) => s.trim())) {
+    if (set === "") return "has an empty set name";
+    const members = eventsInSet(set).filter((e) => !e.internal);
+    if (members.length === 0) return `unknown set "${set}"`;
+    const untraceable = members.filter((e) => !isTraceable(e)).map((e) => e.name);
+    for (const event of members) if (isTraceable(event)) ruleFor(event.name, `--events ${flag}`);
+    if (untraceable.length > 0) {
+      log.info(
+        `--events ${flag}: sluice cannot trace ${untraceable.length} of the ${members.length} events of ${set}, ` +
+          `left out: ${untraceable.join(", ")} (sluice list says why)`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** `name` (checked), or every event sluice can trace that starts with `prefix` for `prefix*`. */
 function expand(name: string): string[] | string {
-  if (!name.endsWith("*")) return [name];
+  if (!name.endsWith("*")) return selectionProblem(name) ?? [name];
   const prefix = name.slice(0, -1);
-  const names = eventNames().filter((n) => n.startsWith(prefix));
-  return names.length > 0 ? names : `no event name starts with "${prefix}"`;
+  const names = eventNames().filter((n) => n.startsWith(prefix) && isTraceable(eventByName(n)!));
+  return names.length > 0 ? names : `no event sluice can trace starts with "${prefix}"`;
 }

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { ALL_PROGRAMS, BpfLoadError, type LoadedObject, loadObject } from "../bpf/loader.ts";
 import { cString, LibbpfMissingError, type Libc, monotonicToRealtime, openLibraries } from "../bpf/libbpf.ts";
 import { RingBufferReader } from "../bpf/ringbuf.ts";
-import { eventByName, eventNames, EVENTS } from "../events/catalog.ts";
+import { DEFAULT_EVENTS, eventByName, eventNames } from "../events/catalog.ts";
 import { RecordDecoder } from "../events/decode.ts";
 import { recordIdOf } from "../events/record_ids.ts";
 import type { Event } from "../events/event.ts";
@@ -27,9 +27,6 @@ export interface KernelSourceOptions {
 
 /** Why the kernel source cannot start; the message is one line: what is missing and what to do. */
 export class KernelSourceError extends Error {}
-
-/** The default traced set: every event in the catalog except `openat`, the noisiest, which is opt-in. */
-export const DEFAULT_EVENTS: readonly string[] = EVENTS.filter((e) => e.name !== "openat").map((e) => e.name);
 
 /** Where the build puts the object, relative to this file (also inside a compiled binary). */
 export const OBJECT_PATH: string = join(import.meta.dirname!, "../../bpf/build/sluice.bpf.o");
