@@ -123,3 +123,30 @@ Deno.test("an unknown event in the default set is reported", async () => {
     'default events: unknown event "no_such_event"',
   ]);
 });
+
+Deno.test("-e tag=SET selects the events of Tracee's sets that sluice traces; -e SET is an error", async () => {
+  const set = await cli(["tag=proc_life,net_sock"]);
+  const events = [...set.events!];
+  for (const name of ["execve", "execveat", "clone", "sched_process_exit", "connect", "accept4"]) {
+    assert.ok(events.includes(name), name);
+  }
+  assert.ok(!events.includes("openat"));
+  assert.deepEqual(await problemsOf({ events: ["fs", "tag=nope", "tag=", "tag!=fs"] }), [
+    '--events fs: unknown event "fs": fs is a set of events (select its events with -e tag=fs)',
+    '--events tag=nope: unknown set "nope"',
+    "--events tag=: has an empty set name",
+    "--events tag!=fs: expected tag=SET or tag=SET,SET",
+  ]);
+  const fs = await cli(["tag=fs", "-openat"]);
+  assert.ok(fs.events!.has("open") && !fs.events!.has("openat") && !fs.events!.has("security_file_open"));
+});
+
+Deno.test("naming an event sluice cannot trace is an error with the reason, with -e or in a policy", async () => {
+  assert.deepEqual(await problemsOf({ events: ["security_file_open", "openat", "waitpid", "security_*"] }), [
+    "--events security_file_open: sluice cannot trace security_file_open: needs kprobe security_file_open; " +
+    "sluice attaches only tracepoints so far",
+    "--events waitpid: sluice cannot trace waitpid: a 32-bit (i386) syscall that x86_64 does not have",
+    '--events security_*: no event sluice can trace starts with "security_"',
+  ]);
+  assert.deepEqual((await cli(["-security_file_open"], [], ["openat"])).events, new Set(["openat"]));
+});

@@ -9,7 +9,7 @@
 
 import { type FieldDefinition, parseField } from "./field_types.ts";
 import { DERIVED_EVENTS, KERNEL_EVENTS } from "./support.ts";
-import { TRACEE_EVENTS } from "./tracee_events.ts";
+import { TRACEE_DETECTORS, TRACEE_EVENTS } from "./tracee_events.ts";
 import {
   type Probe,
   type ProbeKind,
@@ -143,12 +143,39 @@ export function tracepointsNeeded(definition: EventDefinition): readonly string[
   return needed(definition, definition.support);
 }
 
+/** An event one of Tracee's detectors produces. sluice runs no detectors: it never traces one. */
+export interface DetectorDefinition {
+  name: string;
+  /** The detector's id, e.g. `TRC-102`. */
+  detector: string;
+  /** The events the detector reads. */
+  reads: readonly string[];
+}
+
+/** The events of Tracee's detectors (its signatures), by name. */
+export const DETECTORS: readonly DetectorDefinition[] = TRACEE_DETECTORS.map(([name, detector, reads]) => ({
+  name,
+  detector,
+  reads: words(reads),
+}));
+const detectorsByName = new Map(DETECTORS.map((d) => [d.name, d]));
+
+/** The detector event called `name`, or `undefined`. */
+export function detectorByName(name: string): DetectorDefinition | undefined {
+  return detectorsByName.get(name);
+}
+
 /**
- * Why the event `name` cannot be selected for tracing (unknown, a set's name, or an event sluice
- * cannot trace, with the reason), or `undefined` when it can.
+ * Why the event `name` cannot be selected for tracing (unknown, a set's name, a detector's event, or
+ * an event sluice cannot trace, with the reason), or `undefined` when it can.
  */
 export function selectionProblem(name: string): string | undefined {
   const definition = byName.get(name);
+  const detector = detectorsByName.get(name);
+  if (detector !== undefined) {
+    return `sluice cannot trace ${name}: Tracee's detector ${detector.detector} makes it from ` +
+      `${detector.reads.join(", ")}, and sluice runs no detectors`;
+  }
   if (definition === undefined) {
     return bySet.has(name)
       ? `unknown event "${name}": ${name} is a set of events (select its events with -e tag=${name})`

@@ -1,6 +1,6 @@
 // deno-fmt-ignore-file
 // Generated from Tracee 7c9ec9788ec5 (aquasecurity/tracee: pkg/events/core.go and core_amd64.go,
-// api/v1beta1/event.proto, pkg/ebpf/probes/probe_group.go) by a script that is not kept. The facts are
+// api/v1beta1/event.proto, pkg/ebpf/probes/probe_group.go, detectors/) by a script that is not kept. The facts are
 // Tracee's; do not edit by hand: regenerate, or change what sluice does in support.ts.
 //
 // One row per event of Tracee's catalog, in v1beta1 id order:
@@ -625,4 +625,47 @@ export const TRACEE_EVENTS: readonly TraceeEventRow[] = [
   [8008, "shared_probe_event_b", null, "tests dependencies", "", "", "kprobe/security_bprm_check raw_tracepoint/raw_syscalls:sched_process_exec"],
   [8009, "lsm_test", null, "tests lsm", "", "", "lsm/file_open"],
   [8010, "features_fallback_test", null, "tests features fallback", "probe_used_id:int", "", "uprobe/triggerFeaturesFallbackTestCall"],
+];
+
+/** One detector row: [event name, detector id, the events it reads]. */
+export type TraceeDetectorRow = readonly [name: string, detector: string, reads: string];
+
+/**
+ * The events Tracee's detectors (detectors/*.go) produce. Tracee gives them ids at run time, so they
+ * have none here; example_detector.go is left out.
+ */
+export const TRACEE_DETECTORS: readonly TraceeDetectorRow[] = [
+  ["anti_debugging", "TRC-102", "ptrace"],
+  ["aslr_inspection", "TRC-109", "security_file_open"],
+  ["cgroup_notify_on_release", "TRC-106", "security_file_open"],
+  ["cgroup_release_agent", "TRC-1010", "security_file_open security_inode_rename"],
+  ["core_pattern_modification", "TRC-1011", "security_file_open"],
+  ["default_loader_mod", "TRC-1012", "security_file_open security_inode_rename"],
+  ["disk_mount", "TRC-1014", "security_sb_mount"],
+  ["docker_abuse", "TRC-1019", "security_file_open security_socket_connect"],
+  ["dropped_executable", "TRC-1022", "magic_write"],
+  ["dynamic_code_loading", "TRC-104", "mem_prot_alert"],
+  ["fileless_execution", "TRC-105", "sched_process_exec"],
+  ["hidden_file_created", "TRC-1015", "magic_write"],
+  ["hooked_seq_ops_detector", "DRV-003", "print_net_seq_ops do_init_module"],
+  ["hooked_syscall_detector", "DRV-002", "syscall_table_check do_init_module"],
+  ["illegitimate_shell", "TRC-1016", "sched_process_exec"],
+  ["k8s_api_connection", "TRC-1013", "sched_process_exec security_socket_connect"],
+  ["k8s_cert_theft", "TRC-1018", "security_file_open security_inode_rename"],
+  ["k8s_service_account_token", "TRC-108", "security_file_open"],
+  ["kernel_module_loading", "TRC-1017", "module_load"],
+  ["ld_preload", "TRC-107", "sched_process_exec security_file_open security_inode_rename"],
+  ["proc_fops_hooking", "TRC-1020", "hooked_proc_fops"],
+  ["proc_kcore_read", "TRC-1021", "security_file_open"],
+  ["proc_mem_access", "TRC-1023", "security_file_open"],
+  ["proc_mem_code_injection", "TRC-1024", "security_file_open"],
+  ["process_vm_write_inject", "TRC-1025", "process_vm_writev"],
+  ["ptrace_code_injection", "TRC-103", "ptrace"],
+  ["rcd_modification", "TRC-1026", "security_file_open security_inode_rename sched_process_exec"],
+  ["sched_debug_recon", "TRC-1029", "security_file_open"],
+  ["scheduled_task_mod", "TRC-1027", "security_file_open security_inode_rename sched_process_exec"],
+  ["stdio_over_socket", "TRC-101", "security_socket_connect socket_dup"],
+  ["sudoers_modification", "TRC-1028", "security_file_open security_inode_rename"],
+  ["syscall_hooking", "TRC-1030", "hooked_syscall"],
+  ["system_request_key_mod", "TRC-1031", "security_file_open"],
 ];
