@@ -5,6 +5,8 @@ import {
   dataTypeOf,
   type Decode,
   DEFAULT_EVENTS,
+  detectorByName,
+  DETECTORS,
   eventById,
   eventByName,
   eventNames,
@@ -198,4 +200,22 @@ Deno.test("catalog: what sluice cannot trace says why", () => {
   );
   assert.ok(!eventNames().includes("net_packet_base"), "internal events are not offered");
   assert.ok(eventNames().includes("security_file_open"), "untraceable ones are, with their reason");
+});
+
+Deno.test("catalog: the events of Tracee's detectors are known, and never traced", () => {
+  assert.deepEqual(detectorByName("anti_debugging"), {
+    name: "anti_debugging",
+    detector: "TRC-102",
+    reads: ["ptrace"],
+  });
+  assert.ok(DETECTORS.length >= 30);
+  for (const d of DETECTORS) {
+    assert.equal(eventByName(d.name), undefined, `${d.name} is not also a catalog event`);
+    for (const read of d.reads) assert.ok(eventByName(read), `${d.name} reads ${read}`);
+  }
+  assert.equal(
+    selectionProblem("stdio_over_socket"),
+    "sluice cannot trace stdio_over_socket: Tracee's detector TRC-101 makes it from security_socket_connect, " +
+      "socket_dup, and sluice runs no detectors",
+  );
 });

@@ -544,7 +544,7 @@ export const TRACEE_EVENTS: readonly TraceeEventRow[] = [
   [1060, "register_chrdev", null, "", "requested_major_number:uint granted_major_number:uint char_device_name:str char_device_fops:pointer", "", "kprobe/__register_chrdev kretprobe/__register_chrdev"],
   [1061, "shared_object_loaded", null, "lsm_hooks fs fs_file_ops proc proc_mem", "pathname:str flags:int dev:uint inode:ulong ctime:ulong", "", "kprobe/security_mmap_file"],
   [1062, "do_init_module", null, "", "name:str version:str src_version:str returnValue:long", "", "kprobe/do_init_module kretprobe/do_init_module"],
-  [1063, "socket_accept", null, "", "", "security_socket_accept", "raw_tracepoint/raw_syscalls:sys_enter raw_tracepoint/raw_syscalls:sys_exit kprobe/security_socket_accept"],
+  [1063, "socket_accept", null, "", "sockfd:int local_addr:sockaddr remote_addr:sockaddr", "security_socket_accept", "raw_tracepoint/raw_syscalls:sys_enter raw_tracepoint/raw_syscalls:sys_exit kprobe/security_socket_accept"],
   [1064, "load_elf_phdrs", null, "proc", "pathname:str dev:uint inode:ulong", "", "kprobe/load_elf_phdrs"],
   [1065, "hooked_proc_fops", null, "", "hooked_fops_pointers:uint64_arr:[]trace.HookedSymbolData", "do_init_module", "kprobe/security_file_permission kprobe/do_init_module kretprobe/do_init_module"],
   [1066, "print_net_seq_ops", null, "", "net_seq_ops:uint64_arr caller_context_id:ulong", "", "uprobe/triggerSeqOpsIntegrityCheckCall", true],
