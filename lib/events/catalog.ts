@@ -12,6 +12,7 @@ import { DERIVED_EVENTS, KERNEL_EVENTS } from "./support.ts";
 import { TRACEE_DETECTORS, TRACEE_EVENTS } from "./tracee_events.ts";
 import {
   type Probe,
+  PROBE_KINDS,
   type ProbeKind,
   type Support,
   supportOf,
@@ -50,7 +51,11 @@ function parseProbe(text: string): Probe {
   const optional = text.endsWith("?");
   const body = optional ? text.slice(0, -1) : text;
   const slash = body.indexOf("/");
-  return { kind: body.slice(0, slash) as ProbeKind, target: body.slice(slash + 1), required: !optional };
+  const kind = body.slice(0, slash);
+  if (!(PROBE_KINDS as readonly string[]).includes(kind)) {
+    throw new Error(`probe ${text}: unknown kind ${kind}`);
+  }
+  return { kind: kind as ProbeKind, target: body.slice(slash + 1), required: !optional };
 }
 
 type Base = Omit<EventDefinition, "support">;

@@ -6,17 +6,21 @@
  */
 
 /** Tracee's probe types (pkg/ebpf/probes), plus its uprobes and cgroup socket programs. */
-export type ProbeKind =
-  | "kprobe"
-  | "kretprobe"
-  | "tracepoint"
-  | "raw_tracepoint"
-  | "syscall_enter"
-  | "syscall_exit"
-  | "fentry"
-  | "lsm"
-  | "uprobe"
-  | "cgroup_skb";
+export const PROBE_KINDS = [
+  "kprobe",
+  "kretprobe",
+  "tracepoint",
+  "raw_tracepoint",
+  "syscall_enter",
+  "syscall_exit",
+  "fentry",
+  "lsm",
+  "uprobe",
+  "cgroup_skb",
+] as const;
+
+/** One of {@link PROBE_KINDS}. */
+export type ProbeKind = typeof PROBE_KINDS[number];
 
 /** One probe Tracee attaches for an event. */
 export interface Probe {
