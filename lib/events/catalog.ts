@@ -71,14 +71,23 @@ const bases: Base[] = TRACEE_EVENTS.map(([id, name, syscall, sets, fields, depen
   internal: internal === true,
 }));
 const baseByName = new Map(bases.map((b) => [b.name, b]));
+for (
+  const name of [...KERNEL_EVENTS, ...Object.keys(DERIVED_EVENTS), ...Object.values(DERIVED_EVENTS).flat()]
+) {
+  if (!baseByName.has(name)) {
+    throw new Error(`support.ts names ${name}, which Tracee's catalog does not have`);
+  }
+}
 const supports = new Map<string, Support>();
 
 function supportByName(name: string): Support {
   let support = supports.get(name);
   if (support === undefined) {
-    const base = baseByName.get(name);
-    if (base === undefined) throw new Error(`support.ts names ${name}, which Tracee's catalog does not have`);
-    support = supportOf(base, { kernel: KERNEL_EVENTS, derived: DERIVED_EVENTS, supportOf: supportByName });
+    support = supportOf(baseByName.get(name)!, {
+      kernel: KERNEL_EVENTS,
+      derived: DERIVED_EVENTS,
+      supportOf: supportByName,
+    });
     supports.set(name, support);
   }
   return support;
