@@ -13,7 +13,8 @@
  */
 
 import { DEFAULT_STREAM, type StreamConfig } from "../lib/config/types.ts";
-import { type Destination, newMetrics, sinkDestination } from "../lib/destinations/destination.ts";
+import { type Destination, sinkDestination } from "../lib/destinations/destination.ts";
+import { Ledger } from "../lib/destinations/ledger.ts";
 import { createFileDestination } from "../lib/destinations/file.ts";
 import type { Event } from "../lib/events/event.ts";
 import { jsonFormatter } from "../lib/format/json.ts";
@@ -84,14 +85,14 @@ function bare(events: Event[]): number {
 }
 
 function sleepyDestination(name: string): Destination {
-  const metrics = newMetrics();
+  const ledger = new Ledger();
   return sinkDestination(name, {
     async write(batch) {
       await new Promise((resolve) => setTimeout(resolve, 1));
-      metrics.delivered += batch.length;
+      ledger.delivered(batch);
     },
     close() {},
-  }, metrics);
+  }, ledger);
 }
 
 const stream = (name: string, destination: string, mode: "block" | "drop"): StreamConfig => ({
@@ -147,7 +148,9 @@ if (import.meta.main) {
   console.log(`bare: ${rate(TOTAL, bareMs)} events/s`);
   console.log(`pipeline: ${rate(TOTAL, result.elapsed)} events/s`);
   for (const { name, counters: c } of result.streams) {
-    console.log(`  stream ${name}: matched ${c.matched}, delivered ${c.delivered}, dropped ${c.dropped}`);
+    console.log(
+      `  stream ${name}: matched ${c.matched}, delivered ${c.delivered}, dropped ${c.dropped}, failed ${c.failed}`,
+    );
   }
   console.log(
     `streams only (parsed events -> policy -> router -> json /dev/null): ${
