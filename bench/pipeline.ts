@@ -7,7 +7,8 @@
  * /dev/null, table to /dev/null, and a drop-mode stream whose destination sleeps 1 ms
  * per batch). (c) streams only: the same events already parsed, through the policy and
  * router into one json stream: the cost of sluice's own machinery over (a). Prints
- * events/s, the ratios and the peak RSS.
+ * events/s, the ratios and the peak RSS; then the policy and webhook benchmarks (policy.ts,
+ * webhook.ts).
  *
  * @module
  */
@@ -26,6 +27,7 @@ import { createReplaySource } from "../lib/source/replay.ts";
 import { createRouter } from "../lib/streams/router.ts";
 import { benchPolicies } from "./policy.ts";
 import { syntheticEvents } from "./synthetic.ts";
+import { benchOutage, benchWebhook } from "./webhook.ts";
 
 const TOTAL = 1_000_000;
 const DISTINCT = 10_000;
@@ -159,5 +161,7 @@ if (import.meta.main) {
   );
   console.log(`peak RSS (sampled every 20 ms): ${peakRssMb().toFixed(0)} MB`);
   await benchPolicies();
+  await benchWebhook();
+  await benchOutage();
   console.log(`pipeline/bare ratio: ${(bareMs / result.elapsed).toFixed(2)}`);
 }

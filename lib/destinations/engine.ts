@@ -121,17 +121,35 @@ export function engineDestination<P>(transport: Transport<P>, options: EngineOpt
   const holding = new Slots(options.held);
   let lastProgress = performance.now();
   let successes = 0;
+  // Sleepers between retries wake early when another request gets through: the peer is back.
+  let nudge = new AbortController();
+  let sleepers = 0;
   let watch: ReturnType<typeof setInterval> | undefined;
 
   const progress = () => lastProgress = performance.now();
   const succeeded = () => {
     successes++;
     progress();
+    if (sleepers > 0) wakeSleepers();
+  };
+  const wakeSleepers = () => {
+    nudge.abort();
+    nudge = new AbortController();
+  };
+  /** Waits out a backoff: `ms`, or less if the peer comes back; never less than `atLeastMs` (Retry-After). */
+  const backOff = async (ms: number, atLeastMs: number) => {
+    const floor = performance.now() + atLeastMs;
+    sleepers++;
+    await sleep(ms, nudge.signal);
+    sleepers--;
+    const left = floor - performance.now();
+    if (left > 0) await sleep(left, halt.signal);
   };
   const giveUp = (line: string | undefined) => {
     if (halt.signal.aborted) return;
     if (line !== undefined) options.warn(line);
     halt.abort();
+    wakeSleepers();
   };
 
   async function attempt(parcel: Parcel<P>): Promise<Outcome<P>> {
@@ -175,7 +193,8 @@ export function engineDestination<P>(transport: Transport<P>, options: EngineOpt
       if (successes > successesBefore) delay = 0;
       successesBefore = successes;
       delay = nextDelay(delay, options.random);
-      await sleep(Math.max(delay, outcome.retryAfterMs ?? 0), halt.signal);
+      const retryAfter = outcome.retryAfterMs ?? 0;
+      await backOff(Math.max(delay, retryAfter), retryAfter);
       if (halt.signal.aborted) return ledger.failed(current.events);
       ledger.retried(current.events.length, outcome.uncertain === true);
     }

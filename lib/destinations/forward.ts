@@ -141,11 +141,11 @@ export function forwardTransport(settings: ForwardSettings, format: string): Tra
         ),
       );
       const settled = new AbortController();
-      await Promise.race([
-        all,
-        sleep(settings.connectionTimeoutMs, AbortSignal.any([signal, settled.signal])),
-      ]);
+      const stop = () => settled.abort();
+      signal.addEventListener("abort", stop, { once: true });
+      await Promise.race([all, sleep(settings.connectionTimeoutMs, settled.signal)]);
       settled.abort();
+      signal.removeEventListener("abort", stop);
       if (states.every((state) => state === "ok")) return { ok: true };
 
       replace();
