@@ -246,3 +246,28 @@ Deno.test("forward over tls:// verifies the collector against ?tlsCA and refuses
   assert.equal(untrusted.ledger.counters().failed, 2);
   assert.match(warnings[0], /self-signed certificate/);
 });
+
+Deno.test("forward to a peer that accepts but never reads: closing is bounded, every event settled", async () => {
+  const sockets: net.Socket[] = [];
+  const hole = net.createServer((socket) => {
+    socket.pause();
+    sockets.push(socket);
+  });
+  await new Promise<void>((resolve) => hole.listen(0, "127.0.0.1", resolve));
+  const port = (hole.address() as net.AddressInfo).port;
+  const draining = new AbortController();
+  draining.abort();
+  const { destination } = forward(`tcp://127.0.0.1:${port}?connectionTimeout=300ms&grace=500ms`, "block", {
+    draining: draining.signal,
+  });
+  const started = Date.now();
+  await pump(destination, range(20).map((i) => makeBatch(i * 2000, 2000)));
+  const took = Date.now() - started;
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => hole.close(resolve));
+  const c = destination.ledger.counters();
+  // Without requireAck a chunk counts once written to a socket: each new connection's buffers take more.
+  assert.ok(took < 8000, `closing did not wait for the peer to read (took ${took} ms)`);
+  assert.equal(c.delivered + c.failed, 40_000);
+  assert.equal(c.inFlight, 0);
+});

@@ -254,3 +254,19 @@ Deno.test("fault: a peer down for the whole run, drop mode: matched = delivered 
   assert.ok(s.dropped > 0 && s.failed > 0);
   assert.equal(s.dropped + s.failed, N);
 });
+
+Deno.test("fault: 500 to every third request, drop mode: matched = delivered + dropped + failed, nothing twice", async () => {
+  const r = receiver((_req, _body, n) => new Response(null, { status: n % 3 === 0 ? 500 : 200 }));
+  const run = await sluice([
+    ...webhookArgs(`http://127.0.0.1:${r.port}/`, "drop"),
+    "-o",
+    "streams.h.buffer.size=64",
+  ]);
+  await r.server.shutdown();
+  assert.equal(run.code, 0, run.stderr);
+  const { s, d } = assertAddsUp(run);
+  assert.equal(s.matched, N);
+  assert.equal(s.delivered + s.dropped + s.failed, N);
+  assert.equal(d.duplicatesPossible, 0);
+  assert.deepEqual([r.bodies.length, distinct(seqs(r.bodies))], [s.delivered, s.delivered]);
+});

@@ -1,10 +1,11 @@
 // The webhook destination against real HTTP servers (Deno.serve) on loopback: what it posts and how.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { BufferMode } from "../lib/config/types.ts";
+import type { BufferMode, StreamConfig } from "../lib/config/types.ts";
 import type { Destination } from "../lib/destinations/destination.ts";
 import { createWebhookDestination } from "../lib/destinations/webhook.ts";
 import type { Event } from "../lib/events/event.ts";
+import { createRouter } from "../lib/streams/router.ts";
 import { makeBatch } from "./_events.ts";
 import { bodySeqs, range, receiver, sleep } from "./_receivers.ts";
 
@@ -222,4 +223,37 @@ Deno.test("webhook with a bad URL parameter throws naming the destination, param
       (e: Error) => e.message.includes(`destinations.hook.url: `) && e.message.includes(text),
     );
   }
+});
+
+Deno.test("a stuck webhook in one stream does not slow a different stream", async () => {
+  const { promise: gate, resolve: release } = Promise.withResolvers<void>();
+  const slow = receiver(async () => {
+    await gate;
+    return new Response("late");
+  });
+  const fast = receiver();
+  const slowHook = webhook(`http://127.0.0.1:${slow.port}/`).destination;
+  const fastHook = webhook(`http://127.0.0.1:${fast.port}/?batch=50`).destination;
+  const stream = (name: string, destination: string): StreamConfig => ({
+    name,
+    destinations: [destination],
+    filters: { events: [], policies: [] },
+    buffer: { size: 1024, mode: "block" },
+  });
+  const router = createRouter(
+    [stream("slow-stream", "slow"), stream("fast-stream", "fast")],
+    new Map([["slow", slowHook], ["fast", fastHook]]),
+  );
+  for (let i = 0; i < 10; i++) await router.push(makeBatch(i * 30, 30));
+  while (fastHook.ledger.counters().delivered < 300) await sleep(10);
+  assert.equal(slowHook.ledger.counters().delivered, 0, "the slow stream's peer has not answered yet");
+  assert.deepEqual(bodySeqs(fast.bodies), range(300));
+  release();
+  await router.close();
+  await Promise.all([slow.server.shutdown(), fast.server.shutdown()]);
+  assert.deepEqual(bodySeqs(slow.bodies).sort((a, b) => a - b), range(300));
+  assert.deepEqual(router.counters().streams.map((s) => [s.name, s.delivered, s.pending]), [
+    ["slow-stream", 300, 0],
+    ["fast-stream", 300, 0],
+  ]);
 });
