@@ -58,7 +58,7 @@ async function openDestinations(plan: Plan, signals: Signals): Promise<Map<strin
 }
 
 /** The line that says which destinations lost how many accepted events, or undefined when none did. */
-export function lossLine(counters: DeliveryCounters): string | undefined {
+function lossLine(counters: DeliveryCounters): string | undefined {
   const lost = blockModeLosses(counters);
   if (lost === 0) return undefined;
   const blockStreams = new Set(counters.streams.filter((s) => s.mode === "block").map((s) => s.name));
