@@ -2,8 +2,9 @@
  * sluice's command line: flags -> policies and output config -> validate -> build the
  * pipeline -> run until end of input or SIGINT/SIGTERM -> drain -> summary.
  *
- * Exit status: 0 done, 2 bad usage or configuration (nothing started), 1 a failure
- * while running.
+ * Exit status: 0 done (every event a block-mode stream accepted was delivered), 1 a failure
+ * while running, 2 bad usage or configuration (nothing started), 3 events accepted by a
+ * block-mode stream were not delivered (the last line says which destination lost how many).
  *
  * @module
  */

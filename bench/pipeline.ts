@@ -7,13 +7,15 @@
  * /dev/null, table to /dev/null, and a drop-mode stream whose destination sleeps 1 ms
  * per batch). (c) streams only: the same events already parsed, through the policy and
  * router into one json stream: the cost of sluice's own machinery over (a). Prints
- * events/s, the ratios and the peak RSS.
+ * events/s, the ratios and the peak RSS; then the policy and webhook benchmarks (policy.ts,
+ * webhook.ts).
  *
  * @module
  */
 
 import { DEFAULT_STREAM, type StreamConfig } from "../lib/config/types.ts";
-import { type Destination, newMetrics, sinkDestination } from "../lib/destinations/destination.ts";
+import { type Destination, sinkDestination } from "../lib/destinations/destination.ts";
+import { Ledger } from "../lib/destinations/ledger.ts";
 import { createFileDestination } from "../lib/destinations/file.ts";
 import type { Event } from "../lib/events/event.ts";
 import { jsonFormatter } from "../lib/format/json.ts";
@@ -25,6 +27,7 @@ import { createReplaySource } from "../lib/source/replay.ts";
 import { createRouter } from "../lib/streams/router.ts";
 import { benchPolicies } from "./policy.ts";
 import { syntheticEvents } from "./synthetic.ts";
+import { benchOutage, benchWebhook } from "./webhook.ts";
 
 const TOTAL = 1_000_000;
 const DISTINCT = 10_000;
@@ -84,14 +87,14 @@ function bare(events: Event[]): number {
 }
 
 function sleepyDestination(name: string): Destination {
-  const metrics = newMetrics();
+  const ledger = new Ledger();
   return sinkDestination(name, {
     async write(batch) {
       await new Promise((resolve) => setTimeout(resolve, 1));
-      metrics.delivered += batch.length;
+      ledger.delivered(batch);
     },
     close() {},
-  }, metrics);
+  }, ledger);
 }
 
 const stream = (name: string, destination: string, mode: "block" | "drop"): StreamConfig => ({
@@ -147,7 +150,9 @@ if (import.meta.main) {
   console.log(`bare: ${rate(TOTAL, bareMs)} events/s`);
   console.log(`pipeline: ${rate(TOTAL, result.elapsed)} events/s`);
   for (const { name, counters: c } of result.streams) {
-    console.log(`  stream ${name}: matched ${c.matched}, delivered ${c.delivered}, dropped ${c.dropped}`);
+    console.log(
+      `  stream ${name}: matched ${c.matched}, delivered ${c.delivered}, dropped ${c.dropped}, failed ${c.failed}`,
+    );
   }
   console.log(
     `streams only (parsed events -> policy -> router -> json /dev/null): ${
@@ -156,5 +161,7 @@ if (import.meta.main) {
   );
   console.log(`peak RSS (sampled every 20 ms): ${peakRssMb().toFixed(0)} MB`);
   await benchPolicies();
+  await benchWebhook();
+  await benchOutage();
   console.log(`pipeline/bare ratio: ${(bareMs / result.elapsed).toFixed(2)}`);
 }

@@ -17,7 +17,7 @@ export interface Pipeline {
 
 /** Options of {@link runPipeline}. */
 export interface RunOptions {
-  /** Called once the source has ended, before the streams drain (shutdown has begun). */
+  /** Called once the source has ended, before the streams drain: destinations start their grace clocks. */
   onSourceEnd?: () => void;
 }
 

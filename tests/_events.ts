@@ -1,6 +1,7 @@
 // Test helpers: small, valid Tracee events and an in-memory destination.
 import type { Event } from "../lib/events/event.ts";
-import { type Destination, newMetrics, sinkDestination } from "../lib/destinations/destination.ts";
+import { type Destination, sinkDestination } from "../lib/destinations/destination.ts";
+import { Ledger } from "../lib/destinations/ledger.ts";
 
 export function makeEvent(seq: number, name = "sched_process_exec", policies = ["default"]): Event {
   return {
@@ -27,15 +28,15 @@ export function makeBatch(from: number, count: number, name?: string, policies?:
 /** A destination that keeps what it receives, optionally waiting `delayMs` per batch. */
 export function memoryDestination(name: string, delayMs = 0): Destination & { received: Event[] } {
   const received: Event[] = [];
-  const metrics = newMetrics();
+  const ledger = new Ledger();
   const destination = sinkDestination(name, {
     async write(batch) {
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       received.push(...batch);
-      metrics.delivered += batch.length;
+      ledger.delivered(batch);
     },
     close() {},
-  }, metrics);
+  }, ledger);
   return Object.assign(destination, { received });
 }
 

@@ -5,17 +5,19 @@ import { FluentServer } from "@fluent-org/logger";
 export type Handler = (request: Request, body: string, count: number) => Response | Promise<Response>;
 
 /**
- * An HTTP receiver on 127.0.0.1 that records every body it accepted (2xx), in order, and
- * the client ports it saw (one port: one reused connection).
+ * An HTTP receiver on 127.0.0.1 that records every body it received and every body it accepted
+ * (2xx), in order, and the client ports it saw (one port: one reused connection).
  */
 export function receiver(handler: Handler = () => new Response("ok"), port = 0) {
   const bodies: string[] = [];
+  const received: string[] = [];
   const urls: string[] = [];
   const clientPorts = new Set<number>();
   let count = 0;
   const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, async (request, info) => {
     clientPorts.add(info.remoteAddr.port);
     const body = await request.text();
+    received.push(body);
     const response = await handler(request, body, ++count);
     if (response.ok) {
       bodies.push(body);
@@ -23,7 +25,7 @@ export function receiver(handler: Handler = () => new Response("ok"), port = 0) 
     }
     return response;
   });
-  return { server, bodies, urls, clientPorts, port: server.addr.port, requests: () => count };
+  return { server, bodies, received, urls, clientPorts, port: server.addr.port, requests: () => count };
 }
 
 /** One record as FluentServer received it. */

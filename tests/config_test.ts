@@ -117,14 +117,16 @@ Deno.test("type inference: tcp/udp/tls are forward, forward-only parameters make
   const types = (url: string) =>
     resolve({ flags: [`destinations.d.url=${url}`] }).config.destinations[0].type;
   assert.equal(types("tcp://127.0.0.1:24224"), "forward");
-  assert.equal(types("udp://127.0.0.1:24224"), "forward");
   assert.equal(types("tls://127.0.0.1:24224"), "forward");
   assert.equal(types("https://h/p?requireAck=true"), "forward");
   assert.equal(types("http://h/p?connectionTimeout=3s"), "forward");
   assert.equal(types("https://h/p?timeout=3s"), "webhook");
   assert.deepEqual(problemsOf({ flags: ["destinations.d.url=ftp://h/x"] }), [
     'destinations.d.url: no type given and cannot infer the type from scheme "ftp:"; set type to webhook ' +
-    "(http, https) or forward (tcp, udp, tls)",
+    "(http, https) or forward (tcp, tls)",
+  ]);
+  assert.deepEqual(problemsOf({ flags: ["destinations.d.url=udp://127.0.0.1:24224"] }), [
+    'destinations.d.url: udp is not supported for forward in "udp://127.0.0.1:24224": use tcp:// or tls://',
   ]);
 });
 
@@ -453,7 +455,7 @@ Deno.test("url query parameters: durations, booleans, batch", () => {
         "forward:tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=",
         "webhook:http://127.0.0.1:9/c?timeout=0s",
         "webhook:http://127.0.0.1:9/b?timeout=1m30s&batch=50&contentType=text/plain",
-        "forward:udp://127.0.0.1:24224?requireAck=true&connectionTimeout=250ms&tag=t",
+        "forward:tls://127.0.0.1:24224?requireAck=true&connectionTimeout=250ms&tag=t",
       ],
     }),
     [

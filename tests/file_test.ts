@@ -17,7 +17,13 @@ Deno.test("file destination creates parent folders, truncates, writes one json l
   await writer.close();
   const lines = (await Deno.readTextFile(path)).trimEnd().split("\n");
   assert.deepEqual(lines.map((l) => seqOf(JSON.parse(l))), [0, 1, 2, 3, 4]);
-  assert.deepEqual(destination.metrics, { delivered: 5, failed: 0, retried: 0 });
+  assert.deepEqual(destination.ledger.counters(), {
+    delivered: 5,
+    failed: 0,
+    retried: 0,
+    duplicatesPossible: 0,
+    inFlight: 0,
+  });
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -9,14 +9,20 @@ import type { Event } from "../lib/events/event.ts";
 import { makeBatch, seqOf } from "./_events.ts";
 import { collector, type Entry, freePort, range, sleep } from "./_receivers.ts";
 
-function forward(url: string, mode: BufferMode = "block", extra: { shutdown?: AbortSignal } = {}) {
+function forward(url: string, mode: BufferMode = "block", extra: { draining?: AbortSignal } = {}) {
   const notices: string[] = [];
+  const warnings: string[] = [];
   const destination = createForwardDestination(
     { name: "fluent", type: "forward", format: "json", url },
-    { mode, notice: (line) => notices.push(line), warn: () => {}, ...extra },
+    { mode, notice: (line) => notices.push(line), warn: (line) => warnings.push(line), ...extra },
   );
-  return { destination, notices };
+  return { destination, notices, warnings };
 }
+
+const counts = (d: Destination) => {
+  const { delivered, failed, retried } = d.ledger.counters();
+  return { delivered, failed, retried };
+};
 
 async function pump(destination: Destination, batches: Event[][], between?: (i: number) => Promise<void>) {
   const writer = destination.writable.getWriter();
@@ -39,7 +45,7 @@ Deno.test("forward delivers every event as Tracee's record under the URL's tag",
   assert.ok(c.entries.every((e) => e.tag === "severe"));
   assert.deepEqual(c.entries.map((e) => JSON.parse(e.record.event)), events);
   assert.deepEqual(Object.keys(c.entries[0].record), ["event"]);
-  assert.deepEqual(destination.metrics, { delivered: 50, failed: 0, retried: 0 });
+  assert.deepEqual(counts(destination), { delivered: 50, failed: 0, retried: 0 });
   assert.deepEqual(notices, []);
 });
 
@@ -77,8 +83,8 @@ Deno.test("forward with requireAck: stopping and restarting the collector mid-ru
     afterRestart.includes(N - 1),
     "the restarted collector received the events sent while it was down",
   );
-  assert.equal(destination.metrics.delivered, N);
-  assert.equal(destination.metrics.failed, 0);
+  assert.equal(destination.ledger.counters().delivered, N);
+  assert.equal(destination.ledger.counters().failed, 0);
 });
 
 Deno.test("forward block mode waits for a collector that starts late", async () => {
@@ -89,28 +95,46 @@ Deno.test("forward block mode waits for a collector that starts late", async () 
   await pump(destination, [makeBatch(0, 10)]);
   await c!.server.close();
   assert.deepEqual(new Set(seqsOf(c!.entries)), new Set(range(10)));
-  assert.equal(destination.metrics.delivered, 10);
+  assert.equal(destination.ledger.counters().delivered, 10);
 });
 
 Deno.test("forward drop mode with no collector gives up after bounded tries and counts failed", async () => {
   const port = freePort();
-  const { destination } = forward(`tcp://127.0.0.1:${port}?connectionTimeout=200ms`, "drop");
+  const { destination, warnings } = forward(`tcp://127.0.0.1:${port}?connectionTimeout=200ms`, "drop");
   await pump(destination, [makeBatch(0, 3), makeBatch(3, 2)]);
-  assert.deepEqual(destination.metrics, { delivered: 0, failed: 5, retried: 15 });
+  assert.deepEqual(destination.ledger.counters(), {
+    delivered: 0,
+    failed: 5,
+    retried: 15,
+    duplicatesPossible: 0,
+    inFlight: 0,
+  });
+  assert.match(warnings[0], /destination fluent: failing: cannot connect to tcp:\/\/127.0.0.1:\d+.*refused/i);
 });
 
-Deno.test("forward block mode: shutdown with the collector down ends after the grace period", async () => {
+Deno.test("forward block mode: draining with the collector down gives up after the grace period", async () => {
   const port = freePort();
-  const shutdown = new AbortController();
-  const destination = createForwardDestination(
-    { name: "fluent", type: "forward", format: "json", url: `tcp://127.0.0.1:${port}` },
-    { mode: "block", notice: () => {}, warn: () => {}, shutdown: shutdown.signal, shutdownGraceMs: 300 },
+  const draining = new AbortController();
+  const { destination, warnings } = forward(
+    `tcp://127.0.0.1:${port}?grace=300ms&connectionTimeout=100ms`,
+    "block",
+    {
+      draining: draining.signal,
+    },
   );
   const sending = pump(destination, [makeBatch(0, 4)]);
-  await sleep(300);
-  shutdown.abort();
+  await sleep(500);
+  assert.equal(destination.ledger.counters().inFlight, 4, "block mode holds on while the source runs");
+  const began = Date.now();
+  draining.abort();
   await sending;
-  assert.deepEqual(destination.metrics, { delivered: 0, failed: 4, retried: 0 });
+  assert.ok(Date.now() - began < 3000);
+  assert.deepEqual(counts(destination), {
+    delivered: 0,
+    failed: 4,
+    retried: destination.ledger.counters().retried,
+  });
+  assert.match(warnings.at(-1)!, /nothing delivered for 0.3 s while draining: giving up/);
 });
 
 Deno.test("forward with a bad URL throws naming the destination and the value", () => {
@@ -149,8 +173,14 @@ Deno.test("forward with requireAck resends chunks a collector took but never ack
   await c!.server.close();
   assert.ok(swallowed > 0, "the black hole received data");
   assert.deepEqual(new Set(seqsOf(c!.entries)), new Set(range(20)));
-  assert.equal(destination.metrics.delivered, 20);
-  assert.ok(destination.metrics.retried >= 10, `retried ${destination.metrics.retried}`);
+  const counters = destination.ledger.counters();
+  assert.equal(counters.delivered, 20);
+  assert.ok(counters.retried >= 10, `retried ${counters.retried}`);
+  assert.equal(
+    counters.duplicatesPossible,
+    counters.retried,
+    "chunks written to a live connection may have arrived",
+  );
 });
 
 Deno.test("forward sends user:pass@ through the protocol's handshake with ?sharedKey", async () => {
@@ -173,7 +203,7 @@ Deno.test("forward sends user:pass@ through the protocol's handshake with ?share
     forward(`tcp://alice:s3cret@127.0.0.1:${server.port}?sharedKey=k3y&requireAck=true`).destination;
   await pump(good, [makeBatch(0, 3)]);
   assert.deepEqual(seqsOf(entries), [0, 1, 2]);
-  assert.deepEqual(good.metrics, { delivered: 3, failed: 0, retried: 0 });
+  assert.deepEqual(counts(good), { delivered: 3, failed: 0, retried: 0 });
 
   const wrong = forward(
     `tcp://alice:wrong@127.0.0.1:${server.port}?sharedKey=k3y&connectionTimeout=300ms`,
@@ -182,7 +212,7 @@ Deno.test("forward sends user:pass@ through the protocol's handshake with ?share
   await pump(wrong.destination, [makeBatch(3, 2)]);
   await server.close();
   assert.deepEqual(seqsOf(entries), [0, 1, 2], "a wrong password delivers nothing");
-  assert.equal(wrong.destination.metrics.failed, 2);
+  assert.equal(wrong.destination.ledger.counters().failed, 2);
 });
 
 Deno.test("forward over tls:// verifies the collector against ?tlsCA and refuses an untrusted one", async () => {
@@ -213,6 +243,31 @@ Deno.test("forward over tls:// verifies the collector against ?tlsCA and refuses
   await pump(untrusted, [makeBatch(3, 2)]);
   await server.close();
   assert.deepEqual(seqsOf(entries), [0, 1, 2]);
-  assert.equal(untrusted.metrics.failed, 2);
+  assert.equal(untrusted.ledger.counters().failed, 2);
   assert.match(warnings[0], /self-signed certificate/);
+});
+
+Deno.test("forward to a peer that accepts but never reads: closing is bounded, every event settled", async () => {
+  const sockets: net.Socket[] = [];
+  const hole = net.createServer((socket) => {
+    socket.pause();
+    sockets.push(socket);
+  });
+  await new Promise<void>((resolve) => hole.listen(0, "127.0.0.1", resolve));
+  const port = (hole.address() as net.AddressInfo).port;
+  const draining = new AbortController();
+  draining.abort();
+  const { destination } = forward(`tcp://127.0.0.1:${port}?connectionTimeout=300ms&grace=500ms`, "block", {
+    draining: draining.signal,
+  });
+  const started = Date.now();
+  await pump(destination, range(20).map((i) => makeBatch(i * 2000, 2000)));
+  const took = Date.now() - started;
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => hole.close(resolve));
+  const c = destination.ledger.counters();
+  // Without requireAck a chunk counts once written to a socket: each new connection's buffers take more.
+  assert.ok(took < 8000, `closing did not wait for the peer to read (took ${took} ms)`);
+  assert.equal(c.delivered + c.failed, 40_000);
+  assert.equal(c.inFlight, 0);
 });

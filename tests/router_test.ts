@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import type { StreamConfig } from "../lib/config/types.ts";
 import type { Destination } from "../lib/destinations/destination.ts";
 import { createRouter, streamSelector } from "../lib/streams/router.ts";
+import { sinkDestination } from "../lib/destinations/destination.ts";
+import { Ledger } from "../lib/destinations/ledger.ts";
+import type { Event } from "../lib/events/event.ts";
 import { makeBatch, memoryDestination, seqOf } from "./_events.ts";
 
 function stream(name: string, destinations: string[], extra: Partial<StreamConfig> = {}): StreamConfig {
@@ -45,7 +48,7 @@ Deno.test("every accepted event reaches all of a stream's destinations, in order
   const expected = Array.from({ length: 1000 }, (_, i) => i);
   assert.deepEqual(a.received.map(seqOf), expected);
   assert.deepEqual(b.received.map(seqOf), expected);
-  assert.deepEqual(router.streams[0].counters, { matched: 1000, delivered: 1000, dropped: 0 });
+  assert.deepEqual(router.streams[0].counters, { matched: 1000, delivered: 1000, dropped: 0, failed: 0 });
 });
 
 Deno.test("streams select independently: events to one, policies to another, all to a third", async () => {
@@ -80,7 +83,7 @@ Deno.test("block mode with a slow destination loses nothing and pushes back", as
   await router.close();
   assert.ok(waited > 0, "a full block-mode queue must make the producer wait");
   assert.deepEqual(slow.received.map(seqOf), Array.from({ length: 2000 }, (_, i) => i));
-  assert.deepEqual(router.streams[0].counters, { matched: 2000, delivered: 2000, dropped: 0 });
+  assert.deepEqual(router.streams[0].counters, { matched: 2000, delivered: 2000, dropped: 0, failed: 0 });
 });
 
 Deno.test("drop mode with a slow destination: delivered + dropped = matched, never waits", async () => {
@@ -112,4 +115,61 @@ Deno.test("a drop stream keeps exact counts while a slow block stream paces the 
   const dropping = router.streams[1].counters;
   assert.equal(dropping.delivered + dropping.dropped, 2000);
   assert.equal(fast.received.length, dropping.delivered);
+});
+
+/** A destination that fails the events `fails` picks and delivers the rest, `delayMs` after taking each batch. */
+function pickyDestination(name: string, fails: (seq: number) => boolean, delayMs = 0) {
+  const ledger = new Ledger();
+  return sinkDestination(name, {
+    write(batch: Event[]) {
+      setTimeout(() => {
+        ledger.failed(batch.filter((e) => fails(seqOf(e))));
+        ledger.delivered(batch.filter((e) => !fails(seqOf(e))));
+      }, delayMs);
+    },
+    close: () => new Promise((resolve) => setTimeout(resolve, delayMs + 10)),
+  }, ledger);
+}
+
+Deno.test("a stream's delivered means delivered by all its destinations; failed by any; they add up to matched", async () => {
+  const a = pickyDestination("a", (seq) => seq % 10 === 0, 5);
+  const b = pickyDestination("b", (seq) => seq % 15 === 0);
+  const c = memoryDestination("c");
+  const router = createRouter(
+    [stream("s", ["a", "b", "c"], { buffer: { size: 100, mode: "block" } })],
+    byName(a, b, c),
+  );
+  await pushAll(router, Array.from({ length: 30 }, (_, i) => makeBatch(i * 10, 10)));
+  // Failed by a: 30 events (multiples of 10); by b: 20 (of 15); by both: 10 (of 30).
+  const failed = 30 + 20 - 10;
+  assert.deepEqual(router.streams[0].counters, { matched: 300, delivered: 300 - failed, dropped: 0, failed });
+  const { streams, destinations } = router.counters();
+  assert.deepEqual(streams, [{
+    name: "s",
+    mode: "block",
+    matched: 300,
+    delivered: 260,
+    dropped: 0,
+    failed,
+    pending: 0,
+  }]);
+  assert.deepEqual(destinations.map((d) => [d.name, d.stream, d.delivered, d.failed, d.inFlight]), [
+    ["a", "s", 270, 30, 0],
+    ["b", "s", 280, 20, 0],
+    ["c", "s", 300, 0, 0],
+  ]);
+});
+
+Deno.test("counters read while events are in flight add up: matched = delivered + dropped + failed + pending", async () => {
+  const slow = memoryDestination("slow", 20);
+  const router = createRouter([stream("s", ["slow"], { buffer: { size: 50, mode: "drop" } })], byName(slow));
+  for (let i = 0; i < 10; i++) router.push(makeBatch(i * 30, 30));
+  const during = router.counters();
+  const s = during.streams[0];
+  assert.ok(s.pending > 0);
+  assert.equal(s.delivered + s.dropped + s.failed + s.pending, s.matched);
+  await router.close();
+  const after = router.counters().streams[0];
+  assert.equal(after.pending, 0);
+  assert.equal(after.delivered + after.dropped + after.failed, after.matched);
 });

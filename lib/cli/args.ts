@@ -46,7 +46,9 @@ Flags:
   --log LEVEL              debug | info | warn | error (default info); debug also shows libbpf's log
   -h, --help               this text
 
-Exit status: 0 done, 2 bad usage or configuration (nothing started), 1 a failure while running.`;
+Exit status: 0 done (every event a block-mode stream accepted was delivered), 1 a failure while
+running, 2 bad usage or configuration (nothing started), 3 events accepted by a block-mode stream
+were not delivered (the last line says which destination lost how many).`;
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 

@@ -1,18 +1,33 @@
 /**
- * Starts a checked plan: opens destinations and the source, runs the pipeline, stops
- * on SIGINT/SIGTERM, drains, and prints the summary.
+ * Starts a checked plan: opens destinations and the source, runs the pipeline, drains, and
+ * prints the summary.
+ *
+ * Draining begins at the end of input or at the first SIGINT/SIGTERM: the source stops, every
+ * queue empties into its destinations, and a destination is given up only after delivering
+ * nothing for its grace period. A second signal stops at once; what is left counts as failed.
  *
  * @module
  */
 
 import type { Destination } from "../destinations/destination.ts";
 import { createDestination } from "../destinations/create.ts";
+import { sleep } from "../destinations/backoff.ts";
 import { runPipeline } from "../pipeline.ts";
 import { openReplaySource } from "../source/replay.ts";
 import type { EventSource } from "../source/source.ts";
+import { blockModeLosses, type DeliveryCounters, summaryLines } from "../streams/counters.ts";
 import { createRouter, type Router } from "../streams/router.ts";
 import type { Plan } from "./plan.ts";
 import { log } from "../log.ts";
+
+/** Exit status: everything accepted was delivered (or, in drop mode, counted). */
+export const EXIT_OK = 0;
+/** Exit status: a failure while running (a source or destination error). */
+export const EXIT_FAILURE = 1;
+/** Exit status: events accepted by a block-mode stream were not delivered (the summary says where). */
+export const EXIT_LOST = 3;
+/** After a second signal, how long the destinations get to count what they hold before sluice exits anyway. */
+export const STOP_MS = 2_000;
 
 const warn = (line: string) => log.warn(line);
 
@@ -24,84 +39,112 @@ async function openSource(plan: Plan): Promise<EventSource> {
   return await openKernelSource({ events: events ?? new Set(), debug: log === "debug" });
 }
 
-function openDestinations(plan: Plan, shutdown: AbortSignal): Map<string, Destination> {
+interface Signals {
+  draining: AbortSignal;
+  stop: AbortSignal;
+}
+
+async function openDestinations(plan: Plan, signals: Signals): Promise<Map<string, Destination>> {
   const modeOf = new Map<string, "block" | "drop">();
   for (const stream of plan.config.streams) {
     for (const name of stream.destinations) modeOf.set(name, stream.buffer.mode);
   }
   const opened = new Map<string, Destination>();
   for (const config of plan.config.destinations) {
-    opened.set(
-      config.name,
-      createDestination(config, { mode: modeOf.get(config.name) ?? "block", warn, shutdown }),
-    );
+    const mode = modeOf.get(config.name) ?? "block";
+    opened.set(config.name, await createDestination(config, { mode, warn, ...signals }));
   }
   return opened;
 }
 
-/** The summary lines printed at exit: per stream, per destination, then the source's counters. */
-export function summaryLines(
-  router: Router,
-  destinations: Iterable<Destination>,
-  sourceStats: Record<string, number>,
-): string[] {
-  const lines = router.streams.map(({ name, counters: c }) =>
-    `stream ${name}: matched ${c.matched}, delivered ${c.delivered}, dropped ${c.dropped}`
-  );
-  for (const { name, metrics: m } of destinations) {
-    lines.push(`destination ${name}: delivered ${m.delivered}, failed ${m.failed}, retried ${m.retried}`);
-  }
-  for (const [key, value] of Object.entries(sourceStats)) lines.push(`${key}: ${value}`);
-  return lines;
+/** The line that says which destinations lost how many accepted events, or undefined when none did. */
+function lossLine(counters: DeliveryCounters): string | undefined {
+  const lost = blockModeLosses(counters);
+  if (lost === 0) return undefined;
+  const blockStreams = new Set(counters.streams.filter((s) => s.mode === "block").map((s) => s.name));
+  const where = counters.destinations
+    .filter((d) => blockStreams.has(d.stream) && d.failed + d.inFlight > 0)
+    .map((d) => `destination ${d.name} ${d.failed + d.inFlight}`);
+  return `${lost} event(s) accepted by block-mode streams were not delivered (${where.join(", ")}): ` +
+    `exit status ${EXIT_LOST}`;
 }
 
-/** Runs the plan to the end and returns the exit status (0 done, 1 a failure while running). */
+/**
+ * Listens for SIGINT/SIGTERM: the first begins draining, a second (more than a second later)
+ * stops at once. Returns a function that removes the listeners.
+ */
+function onSignals(first: () => void, second: () => void): () => void {
+  // `deno task` forwards the terminal's SIGINT to a child that also got it from the
+  // process group, so a repeat within a second is the same Ctrl-C, not a second one.
+  let firstAt = 0;
+  let stopped = false;
+  const listener = () => {
+    const now = performance.now();
+    if (firstAt === 0) {
+      firstAt = now;
+      first();
+    } else if (!stopped && now - firstAt > 1000) {
+      stopped = true;
+      second();
+    }
+  };
+  Deno.addSignalListener("SIGINT", listener);
+  Deno.addSignalListener("SIGTERM", listener);
+  return () => {
+    Deno.removeSignalListener("SIGINT", listener);
+    Deno.removeSignalListener("SIGTERM", listener);
+  };
+}
+
+/** Runs the plan to the end and returns the exit status ({@link EXIT_OK}, {@link EXIT_FAILURE}, {@link EXIT_LOST}). */
 export async function startRun(plan: Plan): Promise<number> {
-  const stopping = new AbortController();
+  const draining = new AbortController();
+  const stop = new AbortController();
   let destinations: Map<string, Destination>;
   try {
-    destinations = openDestinations(plan, stopping.signal);
+    destinations = await openDestinations(plan, { draining: draining.signal, stop: stop.signal });
   } catch (error) {
-    warn(`cannot open a destination: ${(error as Error).message}`);
-    return 1;
+    log.error(`cannot open a destination: ${(error as Error).message}`);
+    return EXIT_FAILURE;
   }
-  const router = createRouter(plan.config.streams, destinations);
+  const router: Router = createRouter(plan.config.streams, destinations);
   let source: EventSource;
   try {
     source = await openSource(plan);
   } catch (error) {
-    warn((error as Error).message);
+    log.error((error as Error).message);
     await router.close().catch(() => {});
-    return 1;
+    return EXIT_FAILURE;
   }
 
-  // `deno task` forwards the terminal's SIGINT to a child that also got it from the
-  // process group, so a repeat within a second is the same Ctrl-C, not a second one.
-  let firstSignal = 0;
-  const onSignal = () => {
-    const now = performance.now();
-    if (firstSignal === 0) {
-      firstSignal = now;
-      stopping.abort();
-      source.stop();
-    } else if (now - firstSignal > 1000) {
-      warn("second signal: exiting without draining");
-      Deno.exit(1);
-    }
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  const stopped = Promise.withResolvers<void>();
+  const removeListeners = onSignals(() => {
+    draining.abort();
+    source.stop();
+  }, () => {
+    warn("second signal: stopping at once; what is not yet delivered is counted as failed");
+    stop.abort();
+    source.stop();
+    stopped.resolve();
+  });
 
-  let status = 0;
-  try {
-    await runPipeline({ source, policies: plan.policies, router }, { onSourceEnd: () => stopping.abort() });
-  } catch (error) {
-    warn(`failure while running: ${(error as Error).message}`);
-    status = 1;
-  } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
-  }
-  for (const line of summaryLines(router, destinations.values(), source.stats())) log.info(line);
-  return status;
+  let status = EXIT_OK;
+  const running = runPipeline({ source, policies: plan.policies, router }, {
+    onSourceEnd: () => draining.abort(),
+  })
+    .catch((error) => {
+      log.error(`failure while running: ${(error as Error).message}`);
+      status = EXIT_FAILURE;
+    });
+  // Once stopped, a destination stuck in a write that cannot be interrupted must not hold the exit.
+  await Promise.race([running, stopped.promise.then(() => sleep(STOP_MS))]);
+  removeListeners();
+
+  const counters = router.counters();
+  for (const line of summaryLines(counters)) log.info(line);
+  for (const [key, value] of Object.entries(source.stats())) log.info(`${key}: ${value}`);
+  const loss = lossLine(counters);
+  if (loss !== undefined) log.error(loss);
+  if (status !== EXIT_OK) return status;
+  return loss === undefined ? EXIT_OK : EXIT_LOST;
 }

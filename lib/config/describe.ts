@@ -1,9 +1,11 @@
 /**
- * A resolved {@link OutputConfig} as the lines `sluice validate` prints.
+ * A resolved {@link OutputConfig} as the lines `sluice validate` prints, secrets redacted and
+ * control characters escaped as in every line sluice prints.
  *
  * @module
  */
 
+import { cleanLine } from "../log.ts";
 import type { DestinationConfig, OutputConfig, StreamConfig } from "./types.ts";
 
 function listOrAll(names: readonly string[]): string {
@@ -34,5 +36,5 @@ export function describeConfig(config: OutputConfig): string {
     return "no output (--output none): events are traced but written nowhere";
   }
   const byName = new Map(config.destinations.map((destination) => [destination.name, destination]));
-  return config.streams.flatMap((stream) => describeStream(stream, byName)).join("\n");
+  return config.streams.flatMap((stream) => describeStream(stream, byName)).map(cleanLine).join("\n");
 }

@@ -1,45 +1,49 @@
 /**
  * Pre-flight checks of a destination, for `sluice validate` and before anything starts:
- * its URL parameters and its template, every problem on one line naming the destination
- * and the value. Reads the template and CA files, nothing else.
+ * its URL parameters (read by the same function the destination runs with), its template
+ * and its CA file, every problem on one line naming the destination and the value. Reads
+ * the template and CA files, nothing else.
  *
  * @module
  */
 
 import type { DestinationConfig } from "../config/types.ts";
+import { forwardConfigSettings, webhookConfigSettings } from "../config/url_params.ts";
 import { loadTemplateFormatter } from "../format/template.ts";
-import { parseForward, parseWebhook } from "./url_options.ts";
 
 const TEMPLATE = "gotemplate=";
 
-/** Every problem with `config`'s URL parameters and template; empty when it can open. */
+function templateProblems(config: DestinationConfig, format: string): string[] {
+  if (!format.startsWith(TEMPLATE)) return [];
+  try {
+    loadTemplateFormatter(format.slice(TEMPLATE.length));
+    return [];
+  } catch (error) {
+    const field = format === config.format ? "format" : "url";
+    return [`destinations.${config.name}.${field}: ${(error as Error).message}`];
+  }
+}
+
+function caProblems(config: DestinationConfig, path: string | undefined): string[] {
+  if (path === undefined) return [];
+  try {
+    Deno.readTextFileSync(path);
+    return [];
+  } catch (error) {
+    return [`destinations.${config.name}.url: parameter tlsCA: ${path}: ${(error as Error).message}`];
+  }
+}
+
+/** Every problem with `config`'s URL parameters, template and CA file; empty when it can open. */
 export function destinationProblems(config: DestinationConfig): string[] {
-  const problems: string[] = [];
-  let format = config.format;
   if (config.type === "webhook") {
-    const parsed = parseWebhook(config);
-    if (parsed.ok) format = parsed.settings.format;
-    else problems.push(...parsed.problems);
-  } else if (config.type === "forward") {
-    const parsed = parseForward(config);
-    if (!parsed.ok) problems.push(...parsed.problems);
-    else if (parsed.settings.tlsCA !== undefined) {
-      try {
-        Deno.readTextFileSync(parsed.settings.tlsCA);
-      } catch (error) {
-        problems.push(
-          `destinations.${config.name}.url: tlsCA=${parsed.settings.tlsCA}: ${(error as Error).message}`,
-        );
-      }
-    }
+    const { settings, problems } = webhookConfigSettings(config);
+    return settings === undefined ? problems : templateProblems(config, settings.format);
   }
-  if (format.startsWith(TEMPLATE)) {
-    try {
-      loadTemplateFormatter(format.slice(TEMPLATE.length));
-    } catch (error) {
-      const field = format === config.format ? "format" : "url";
-      problems.push(`destinations.${config.name}.${field}: ${(error as Error).message}`);
-    }
+  if (config.type === "forward") {
+    const { settings, problems } = forwardConfigSettings(config);
+    if (settings === undefined) return problems;
+    return [...templateProblems(config, config.format), ...caProblems(config, settings.tlsCA)];
   }
-  return problems;
+  return templateProblems(config, config.format);
 }

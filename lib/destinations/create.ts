@@ -4,25 +4,21 @@
  * @module
  */
 
-import type { BufferMode, DestinationConfig } from "../config/types.ts";
+import type { DestinationConfig } from "../config/types.ts";
 import { createFormatter } from "../format/create.ts";
 import type { Destination } from "./destination.ts";
+import type { NetworkOptions } from "./engine.ts";
 import { createFileDestination } from "./file.ts";
-import { createForwardDestination } from "./forward.ts";
 import { createWebhookDestination } from "./webhook.ts";
 
-/** Options of {@link createDestination}. */
-export interface CreateDestinationOptions {
-  /** The buffer mode of the destination's stream: block retries until delivered, drop gives up. */
-  mode: BufferMode;
-  /** Prints a one-line notice or warning on stderr. */
-  warn: (line: string) => void;
-  /** Aborted when sluice begins to shut down: retries to a peer that is down end after a grace period. */
-  shutdown?: AbortSignal;
-}
+/** Options of {@link createDestination}: the engine's, for network destinations. */
+export type CreateDestinationOptions = NetworkOptions;
 
-/** Opens a destination of any type. */
-export function createDestination(config: DestinationConfig, options: CreateDestinationOptions): Destination {
+/** Opens a destination of any type. The forward library is loaded only for a forward destination. */
+export async function createDestination(
+  config: DestinationConfig,
+  options: CreateDestinationOptions,
+): Promise<Destination> {
   switch (config.type) {
     case "file":
       return createFileDestination(config.name, {
@@ -32,7 +28,10 @@ export function createDestination(config: DestinationConfig, options: CreateDest
       });
     case "webhook":
       return createWebhookDestination(config, options);
-    case "forward":
+    case "forward": {
+      // The library reads environment variables as it loads: a run without forward needs no --allow-env.
+      const { createForwardDestination } = await import("./forward.ts");
       return createForwardDestination(config, { ...options, notice: options.warn });
+    }
   }
 }

@@ -1,34 +1,31 @@
 /**
- * The destination contract and the one helper every destination is built with.
+ * The destination contract and the wrapper a local destination (a file) is built with.
+ * Network destinations are built by the delivery engine (engine.ts) instead.
  *
- * A destination is a `WritableStream<Event[]>`: the stream's queue pipes batches into
- * it, and its own backpressure (one batch in flight) slows the queue when it is slow.
+ * A destination is a `WritableStream<Event[]>`: the stream's queue pipes batches into it,
+ * and its backpressure slows the queue when it is slow. Its {@link Ledger} counts what became
+ * of every event and tells the stream.
  *
  * @module
  */
 
 import type { Event } from "../events/event.ts";
-
-/** Counters every destination keeps for the exit summary. */
-export interface DestinationMetrics {
-  /** Events the destination handed on successfully. */
-  delivered: number;
-  /** Events it gave up on. */
-  failed: number;
-  /** Attempts it repeated after a failure. */
-  retried: number;
-}
+import { Ledger } from "./ledger.ts";
 
 /** A configured destination, ready to receive batches. */
 export interface Destination {
   readonly name: string;
   readonly writable: WritableStream<Event[]>;
-  readonly metrics: DestinationMetrics;
+  /** Its counters, and the settlement of each event it received. */
+  readonly ledger: Ledger;
 }
 
-/** What a destination implements: write a batch, and flush and release everything at close. */
+/** What a local destination implements: take a batch, and flush and release everything at close. */
 export interface BatchSink {
-  /** Writes one batch; the next batch waits until the returned promise settles. */
+  /**
+   * Takes one batch; the next batch waits until the returned promise settles. The sink reports
+   * each event to the ledger as delivered or failed, now or later.
+   */
   write(batch: Event[]): void | Promise<void>;
   /** Flushes what is buffered and releases resources; called once, after the last write. */
   close(): void | Promise<void>;
@@ -36,24 +33,18 @@ export interface BatchSink {
   abort?(reason: unknown): void | Promise<void>;
 }
 
-/** Creates fresh zeroed metrics. */
-export function newMetrics(): DestinationMetrics {
-  return { delivered: 0, failed: 0, retried: 0 };
-}
-
 /**
- * Wraps a {@link BatchSink} as a {@link Destination}. `highWaterMark` is one batch,
- * so a slow sink pushes back on its stream after a single batch is waiting.
+ * Wraps a {@link BatchSink} as a {@link Destination}. `highWaterMark` is one batch, so a slow
+ * sink pushes back on its stream after a single batch is waiting.
  */
-export function sinkDestination(
-  name: string,
-  sink: BatchSink,
-  metrics: DestinationMetrics = newMetrics(),
-): Destination {
+export function sinkDestination(name: string, sink: BatchSink, ledger: Ledger = new Ledger()): Destination {
   const writable = new WritableStream<Event[]>({
-    write: (batch) => sink.write(batch),
+    write: (batch) => {
+      ledger.received(batch.length);
+      return sink.write(batch);
+    },
     close: () => sink.close(),
     abort: (reason) => sink.abort ? sink.abort(reason) : sink.close(),
   }, new CountQueuingStrategy({ highWaterMark: 1 }));
-  return { name, writable, metrics };
+  return { name, writable, ledger };
 }

@@ -10,7 +10,8 @@
 import { dirname } from "node:path";
 import type { Event } from "../events/event.ts";
 import type { Formatter } from "../format/format.ts";
-import { type BatchSink, type Destination, newMetrics, sinkDestination } from "./destination.ts";
+import { type BatchSink, type Destination, sinkDestination } from "./destination.ts";
+import { Ledger } from "./ledger.ts";
 
 /** How often buffered lines are written out even when the buffer is not full. */
 export const FLUSH_INTERVAL_MS = 1000;
@@ -58,13 +59,13 @@ async function writeAll(output: Output, bytes: Uint8Array): Promise<void> {
 
 /** Opens the file (creating its folders) and returns the destination writing to it. */
 export function createFileDestination(name: string, options: FileDestinationOptions): Destination {
-  const metrics = newMetrics();
+  const ledger = new Ledger();
   const output = openOutput(options.path);
   const { formatter } = options;
   const encoder = new TextEncoder();
   let lines: string[] = formatter.header === undefined ? [] : [formatter.header];
   let bytes = 0;
-  let events = 0;
+  let events: Event[] = [];
   let failing = false;
   let readerGone: Error | undefined;
   let writing: Promise<void> = Promise.resolve();
@@ -72,17 +73,17 @@ export function createFileDestination(name: string, options: FileDestinationOpti
   const flush = (): Promise<void> => {
     if (lines.length === 0) return writing;
     const text = lines.join("\n") + "\n";
-    const count = events;
+    const held = events;
     lines = [];
     bytes = 0;
-    events = 0;
+    events = [];
     writing = writing.then(() => writeAll(output, encoder.encode(text))).then(
       () => {
-        metrics.delivered += count;
+        ledger.delivered(held);
         failing = false;
       },
       (error) => {
-        metrics.failed += count;
+        ledger.failed(held);
         if (error instanceof Deno.errors.BrokenPipe) {
           readerGone ??= new Error(
             `destination ${name}: the reader of ${options.path} has gone (broken pipe)`,
@@ -105,15 +106,15 @@ export function createFileDestination(name: string, options: FileDestinationOpti
     write(batch: Event[]) {
       // Nobody will ever read what comes next (`sluice | head`): end the run, as SIGPIPE would.
       if (readerGone !== undefined) {
-        metrics.failed += batch.length;
+        ledger.failed(batch);
         throw readerGone;
       }
       for (const event of batch) {
         const line = formatter.format(event);
         lines.push(line);
         bytes += line.length + 1;
+        events.push(event);
       }
-      events += batch.length;
       if (bytes >= FLUSH_BYTES) return flush();
     },
     async close() {
@@ -122,5 +123,5 @@ export function createFileDestination(name: string, options: FileDestinationOpti
       output.close();
     },
   };
-  return sinkDestination(name, sink, metrics);
+  return sinkDestination(name, sink, ledger);
 }

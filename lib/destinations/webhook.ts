@@ -1,110 +1,88 @@
 /**
  * The `webhook` destination: each event (or, with `?batch=N`, up to N events as lines)
- * POSTed in its format to an HTTP(S) URL. Requests go one at a time, in order, over
- * fetch's pooled connections; connection errors, timeouts, 429 and 5xx are retried with
- * backoff (see retry.ts), other 4xx are counted as failed at once.
+ * POSTed in its format to an HTTP(S) URL, as Tracee does, over kept-alive connections with up
+ * to `inFlight` requests at once (http1.ts: every request written once, so every resend is
+ * the engine's and counted). Redirects are not followed: a 3xx is a failure naming the
+ * Location. Connection errors, timeouts, 3xx, 408, 429 and 5xx are retried by the engine;
+ * other 4xx fail the events at once.
  *
  * @module
  */
 
 import type { DestinationConfig } from "../config/types.ts";
-import type { Event } from "../events/event.ts";
-import { log } from "../log.ts";
+import { webhookConfigSettings, type WebhookSettings } from "../config/url_params.ts";
 import { createFormatter } from "../format/create.ts";
-import { type BatchSink, type Destination, newMetrics, sinkDestination } from "./destination.ts";
+import { parseRetryAfter } from "./backoff.ts";
+import type { Destination } from "./destination.ts";
+import { type Answer, Http1Client, RequestError } from "./http1.ts";
 import {
-  type Attempt,
-  deliver,
-  type NetworkDestinationOptions,
-  parseRetryAfter,
-  ShutdownClock,
-} from "./retry.ts";
-import { parseWebhook, redactUrl } from "./url_options.ts";
+  engineDestination,
+  type NetworkOptions,
+  type Outcome,
+  type Parcel,
+  type Transport,
+} from "./engine.ts";
 
-function describeError(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === "TimeoutError") {
-    return `no answer within ${timeoutMs} ms`;
+/** Parcels held (in flight or waiting to be retried) per request allowed in flight. */
+export const HELD_PER_REQUEST = 8;
+
+function outcomeOf(answer: Answer): Outcome<Uint8Array> {
+  const status = answer.status;
+  if (status >= 200 && status < 300) return { ok: true };
+  let reason = `HTTP ${status} ${answer.statusText}`.trim();
+  if (status >= 300 && status < 400) {
+    const location = answer.headers.get("location");
+    reason += location === null ? " (a redirect, not followed)" : ` (redirect to ${location}, not followed)`;
   }
-  // fetch says only "fetch failed"; the cause names the real trouble (refused, reset, DNS).
-  const cause = (error as Error).cause as Error | undefined;
-  return redactUrl(cause?.message ?? (error as Error).message ?? String(error));
+  const retry = status < 400 || status === 408 || status === 429 || status >= 500;
+  return { ok: false, retry, reason, retryAfterMs: parseRetryAfter(answer.headers.get("retry-after")) };
 }
 
-/** Sends one POST and says whether it was delivered, or whether to retry. */
-async function post(url: string, body: string, options: { contentType: string; timeoutMs: number }) {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: "POST",
-      body,
-      headers: { "content-type": options.contentType },
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-  } catch (error) {
-    return { ok: false, retry: true, reason: describeError(error, options.timeoutMs) } satisfies Attempt;
-  }
-  // Reading the body to its end lets fetch put the connection back in its pool.
-  await response.arrayBuffer().catch(() => {});
-  const status = response.status;
-  if (status >= 200 && status < 300) return { ok: true } satisfies Attempt;
-  const retry = status === 429 || status >= 500;
-  return {
-    ok: false,
-    retry,
-    reason: `HTTP ${status} ${response.statusText}`.trim(),
-    retryAfterMs: retry ? parseRetryAfter(response.headers.get("retry-after")) : undefined,
-  } satisfies Attempt;
-}
-
-/** Opens a webhook destination; throws an Error listing the URL's problems. */
-export function createWebhookDestination(
-  config: DestinationConfig,
-  options: NetworkDestinationOptions,
-): Destination {
-  const parsed = parseWebhook(config);
-  if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
-  const settings = parsed.settings;
+/** The webhook's transport: parcels of `batch` events, one POST each. */
+export function webhookTransport(settings: WebhookSettings): Transport<Uint8Array> {
   const formatter = createFormatter(settings.format);
-  const metrics = newMetrics();
-  const clock = new ShutdownClock(options.shutdownGraceMs, options.shutdown);
-  const warn = options.warn ?? log.warn;
-  let failing = false;
-
-  const send = async (events: Event[]): Promise<void> => {
-    const body = events.map((event) => formatter.format(event)).join("\n") + (settings.batch > 1 ? "\n" : "");
-    const delivered = await deliver(() => post(settings.url, body, settings), {
-      mode: options.mode,
-      clock,
-      onRetry: (reason) => {
-        metrics.retried++;
-        if (!failing) warn(`destination ${config.name}: ${reason}; retrying`);
-        failing = true;
-      },
-      onGiveUp: (reason) => {
-        if (!failing) warn(`destination ${config.name}: ${events.length} event(s) not delivered: ${reason}`);
-        failing = true;
-      },
-    });
-    if (delivered) {
-      metrics.delivered += events.length;
-      failing = false;
-    } else {
-      metrics.failed += events.length;
-    }
-  };
-
-  const sink: BatchSink = {
-    async write(batch: Event[]) {
-      for (let i = 0; i < batch.length; i += settings.batch) {
-        await send(batch.slice(i, i + settings.batch));
+  const client = new Http1Client(new URL(settings.url));
+  const headers: Record<string, string> = { "content-type": settings.contentType };
+  if (settings.authorization !== undefined) headers.authorization = settings.authorization;
+  const lines = settings.batch > 1;
+  const encoder = new TextEncoder();
+  return {
+    pack(events) {
+      const parcels: Parcel<Uint8Array>[] = [];
+      for (let i = 0; i < events.length; i += settings.batch) {
+        const part = events.slice(i, i + settings.batch);
+        const text = part.map((event) => formatter.format(event)).join("\n");
+        parcels.push({ events: part, payload: encoder.encode(lines ? text + "\n" : text) });
+      }
+      return parcels;
+    },
+    async send(parcel, signal) {
+      try {
+        return outcomeOf(
+          await client.post(parcel.payload, headers, { timeoutMs: settings.timeoutMs, signal }),
+        );
+      } catch (error) {
+        if (!(error instanceof RequestError)) throw error;
+        return { ok: false, retry: true, uncertain: error.sent, reason: error.message };
       }
     },
     close() {
-      clock.begin();
-    },
-    abort() {
-      clock.begin();
+      client.close();
+      return Promise.resolve();
     },
   };
-  return sinkDestination(config.name, sink, metrics);
+}
+
+/** Opens a webhook destination; throws an Error listing the URL's problems. */
+export function createWebhookDestination(config: DestinationConfig, options: NetworkOptions): Destination {
+  const { settings, problems } = webhookConfigSettings(config);
+  if (settings === undefined) throw new Error(problems.join("\n"));
+  return engineDestination(webhookTransport(settings), {
+    ...options,
+    name: config.name,
+    inFlight: settings.inFlight,
+    // Requests waiting out a backoff do not hold up the others; inFlight=1 keeps strict order.
+    held: settings.inFlight === 1 ? 1 : settings.inFlight * HELD_PER_REQUEST,
+    graceMs: settings.graceMs,
+  });
 }

@@ -11,14 +11,16 @@
 import type { BufferMode } from "../config/types.ts";
 import type { Event } from "../events/event.ts";
 
-/** Per-stream counters for the exit summary. */
+/** Per-stream counters. Once the stream has drained, `matched = delivered + dropped + failed`. */
 export interface StreamCounters {
   /** Events that passed the stream's filters. */
   matched: number;
   /** Matched events a full drop-mode queue turned away. */
   dropped: number;
-  /** Events handed to every one of the stream's destinations. */
+  /** Events every one of the stream's destinations delivered (kept by tally.ts). */
   delivered: number;
+  /** Events at least one of its destinations failed, once all have settled them (kept by tally.ts). */
+  failed: number;
 }
 
 /** The writable end the router offers batches to. */
@@ -44,7 +46,7 @@ export interface QueueOptions {
 
 /** Creates a queue feeding `consumer`. */
 export function createQueue(options: QueueOptions): StreamQueue {
-  const counters: StreamCounters = { matched: 0, dropped: 0, delivered: 0 };
+  const counters: StreamCounters = { matched: 0, dropped: 0, delivered: 0, failed: 0 };
   const { size, mode } = options;
   const queue = new TransformStream<Event[], Event[]>(
     undefined,
@@ -52,17 +54,7 @@ export function createQueue(options: QueueOptions): StreamQueue {
     { highWaterMark: 0, size: (batch) => batch.length },
   );
   const writer = queue.writable.getWriter();
-  const consumerWriter = options.consumer.getWriter();
-  const piped = queue.readable.pipeTo(
-    new WritableStream<Event[]>({
-      async write(batch) {
-        await consumerWriter.write(batch);
-        counters.delivered += batch.length;
-      },
-      close: () => consumerWriter.close(),
-      abort: (reason) => consumerWriter.abort(reason),
-    }),
-  );
+  const piped = queue.readable.pipeTo(options.consumer);
   let failure: unknown;
   piped.catch((error) => failure ??= error);
   const rejected = (error: unknown) => failure ??= error;

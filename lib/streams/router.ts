@@ -7,8 +7,10 @@
 import type { StreamConfig } from "../config/types.ts";
 import type { Destination } from "../destinations/destination.ts";
 import type { Event } from "../events/event.ts";
+import type { DeliveryCounters } from "./counters.ts";
 import { fanOut } from "./fanout.ts";
 import { createQueue, type StreamCounters, type StreamQueue } from "./queue.ts";
+import { tallyStream } from "./tally.ts";
 
 /** A stream as the router runs it. */
 export interface RoutedStream {
@@ -26,6 +28,8 @@ export interface Router {
   push(batch: Event[]): Promise<void> | undefined;
   /** Drains every queue and closes every destination; rejects if any destination failed. */
   close(): Promise<void>;
+  /** Every stream's and destination's counters, read now. */
+  counters(): DeliveryCounters;
 }
 
 type Selector = (batch: Event[]) => Event[];
@@ -55,21 +59,24 @@ export function createRouter(
   destinations: ReadonlyMap<string, Destination>,
 ): Router {
   const routes = streams.map((stream) => {
+    const targets = stream.destinations.map((name) => destinations.get(name)!);
     const queue: StreamQueue = createQueue({
       size: stream.buffer.size,
       mode: stream.buffer.mode,
-      consumer: fanOut(stream.destinations.map((name) => destinations.get(name)!)),
+      consumer: fanOut(targets),
     });
-    return { name: stream.name, counters: queue.counters, queue, select: streamSelector(stream.filters) };
+    tallyStream(queue.counters, targets);
+    return { config: stream, name: stream.name, counters: queue.counters, queue, targets };
   });
+  const selectors = routes.map((route) => streamSelector(route.config.filters));
   return {
     streams: routes,
     push(batch) {
       let waits: Promise<void>[] | undefined;
-      for (const route of routes) {
-        const selected = route.select(batch);
+      for (let i = 0; i < routes.length; i++) {
+        const selected = selectors[i](batch);
         if (selected.length === 0) continue;
-        const wait = route.queue.offer(selected);
+        const wait = routes[i].queue.offer(selected);
         if (wait !== undefined) (waits ??= []).push(wait);
       }
       if (waits === undefined) return undefined;
@@ -79,6 +86,19 @@ export function createRouter(
       const results = await Promise.allSettled(routes.map((route) => route.queue.close()));
       const failed = results.find((r) => r.status === "rejected");
       if (failed) throw (failed as PromiseRejectedResult).reason;
+    },
+    counters() {
+      return {
+        streams: routes.map(({ name, config, counters: c }) => ({
+          name,
+          mode: config.buffer.mode,
+          ...c,
+          pending: c.matched - c.dropped - c.delivered - c.failed,
+        })),
+        destinations: routes.flatMap(({ name: stream, targets }) =>
+          targets.map((d) => ({ name: d.name, stream, ...d.ledger.counters() }))
+        ),
+      };
     },
   };
 }

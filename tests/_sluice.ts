@@ -1,0 +1,107 @@
+// Runs sluice (main.ts) as a user would, with the permissions of the shipped `start` task, and reads
+// its exit summary back into numbers.
+import { join } from "node:path";
+import { makeBatch } from "./_events.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const TASKS = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))).tasks;
+/** The `--allow-*` flags of the `start` task, so a permission the run needs but the task lacks fails here. */
+export const START_FLAGS: string[] = TASKS.start.split("&&").at(-1).trim().split(/\s+/).filter((
+  a: string,
+) => a.startsWith("--allow-"));
+
+/** A finished run. */
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stderr's lines. */
+  lines: string[];
+  /** Milliseconds from start to exit. */
+  ms: number;
+}
+
+/** A running sluice: signal it, then await `done`. */
+export interface Running {
+  child: Deno.ChildProcess;
+  done: Promise<Run>;
+}
+
+/** Starts sluice with `args`. */
+export function start(args: string[]): Running {
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...START_FLAGS, MAIN, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const done = child.output().then((out) => {
+    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+    const stderr = decode(out.stderr);
+    return {
+      code: out.code,
+      stdout: decode(out.stdout),
+      stderr,
+      lines: stderr.trimEnd().split("\n").filter((l) => l !== ""),
+      ms: performance.now() - started,
+    };
+  });
+  return { child, done };
+}
+
+/** Runs sluice with `args` to its end. */
+export function sluice(args: string[]): Promise<Run> {
+  return start(args).done;
+}
+
+/** A recording of `count` distinct events (seq 0..count-1) in a new temporary folder; returns its path. */
+export async function recording(count: number): Promise<string> {
+  const path = join(await Deno.makeTempDir(), "events.jsonl");
+  await Deno.writeTextFile(path, makeBatch(0, count).map((e) => JSON.stringify(e)).join("\n") + "\n");
+  return path;
+}
+
+/** A stream's line of the exit summary. */
+export interface StreamLine {
+  matched: number;
+  delivered: number;
+  dropped: number;
+  failed: number;
+  pending: number;
+}
+
+/** A destination's line of the exit summary. */
+export interface DestinationLine {
+  delivered: number;
+  failed: number;
+  retried: number;
+  duplicatesPossible: number;
+  inFlight: number;
+}
+
+/** The summary's numbers for stream `name`; throws when its line is missing. */
+export function streamLine(run: Run, name: string): StreamLine {
+  const found = new RegExp(
+    `stream ${name}: matched (\\d+), delivered (\\d+), dropped (\\d+), failed (\\d+)(?:, still pending (\\d+))?$`,
+  );
+  const match = run.lines.map((line) => found.exec(line)).find((m) => m !== null);
+  if (!match) throw new Error(`no summary line for stream ${name} in:\n${run.stderr}`);
+  const [matched, delivered, dropped, failed, pending] = match.slice(1).map((n) => Number(n ?? 0));
+  return { matched, delivered, dropped, failed, pending };
+}
+
+/** The summary's numbers for destination `name`; throws when its line is missing. */
+export function destinationLine(run: Run, name: string): DestinationLine {
+  const found = new RegExp(
+    `destination ${name}: delivered (\\d+), failed (\\d+), retried (\\d+), possible duplicates (\\d+)` +
+      `(?:, still in flight (\\d+))?$`,
+  );
+  const match = run.lines.map((line) => found.exec(line)).find((m) => m !== null);
+  if (!match) throw new Error(`no summary line for destination ${name} in:\n${run.stderr}`);
+  const [delivered, failed, retried, duplicatesPossible, inFlight] = match.slice(1).map((n) =>
+    Number(n ?? 0)
+  );
+  return { delivered, failed, retried, duplicatesPossible, inFlight };
+}
