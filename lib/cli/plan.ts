@@ -11,6 +11,7 @@ import { destinationProblems } from "../destinations/check.ts";
 import { loadPolicies } from "../policy/mod.ts";
 import { ProblemsError } from "../problems.ts";
 import type { PolicySet } from "../policy/policy_set.ts";
+import { readBoundedText, YamlReadError } from "../yaml_loader.ts";
 import type { CliOptions } from "./args.ts";
 
 /** A configuration problem (one or more lines): print it and exit 2. */
@@ -35,9 +36,10 @@ export async function defaultKernelEvents(): Promise<readonly string[]> {
 
 async function readConfigFile(path: string): Promise<string> {
   try {
-    return await Deno.readTextFile(path);
+    return await readBoundedText(path, `--config ${path}`);
   } catch (error) {
-    throw new PlanError(`--config ${path}: cannot read it: ${(error as Error).message}`);
+    if (error instanceof YamlReadError) throw new PlanError(error.message);
+    throw error;
   }
 }
 
