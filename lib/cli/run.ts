@@ -24,7 +24,7 @@ async function openSource(plan: Plan): Promise<EventSource> {
   return await openKernelSource({ events: events ?? new Set(), debug: log === "debug" });
 }
 
-function openDestinations(plan: Plan, shutdown: AbortSignal): Map<string, Destination> {
+async function openDestinations(plan: Plan, shutdown: AbortSignal): Promise<Map<string, Destination>> {
   const modeOf = new Map<string, "block" | "drop">();
   for (const stream of plan.config.streams) {
     for (const name of stream.destinations) modeOf.set(name, stream.buffer.mode);
@@ -33,7 +33,7 @@ function openDestinations(plan: Plan, shutdown: AbortSignal): Map<string, Destin
   for (const config of plan.config.destinations) {
     opened.set(
       config.name,
-      createDestination(config, { mode: modeOf.get(config.name) ?? "block", warn, shutdown }),
+      await createDestination(config, { mode: modeOf.get(config.name) ?? "block", warn, shutdown }),
     );
   }
   return opened;
@@ -60,7 +60,7 @@ export async function startRun(plan: Plan): Promise<number> {
   const stopping = new AbortController();
   let destinations: Map<string, Destination>;
   try {
-    destinations = openDestinations(plan, stopping.signal);
+    destinations = await openDestinations(plan, stopping.signal);
   } catch (error) {
     warn(`cannot open a destination: ${(error as Error).message}`);
     return 1;
@@ -91,6 +91,9 @@ export async function startRun(plan: Plan): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
+  // logrotate renames a file destination's file, then sends SIGHUP: start a new one at the path.
+  const onHangup = () => destinations.forEach((destination) => destination.reopen?.());
+  Deno.addSignalListener("SIGHUP", onHangup);
 
   let status = 0;
   try {
@@ -101,6 +104,7 @@ export async function startRun(plan: Plan): Promise<number> {
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
+    Deno.removeSignalListener("SIGHUP", onHangup);
   }
   for (const line of summaryLines(router, destinations.values(), source.stats())) log.info(line);
   return status;

@@ -21,14 +21,19 @@ export interface CreateDestinationOptions {
   shutdown?: AbortSignal;
 }
 
-/** Opens a destination of any type. */
-export function createDestination(config: DestinationConfig, options: CreateDestinationOptions): Destination {
+/** Opens a destination of any type (a file destination's path is checked and opened first). */
+export async function createDestination(
+  config: DestinationConfig,
+  options: CreateDestinationOptions,
+): Promise<Destination> {
   switch (config.type) {
     case "file":
-      return createFileDestination(config.name, {
+      return await createFileDestination(config.name, {
         path: config.path ?? "stdout",
         formatter: createFormatter(config.format),
         warn: options.warn,
+        permissions: config.permissions,
+        shutdown: options.shutdown,
       });
     case "webhook":
       return createWebhookDestination(config, options);

@@ -24,6 +24,8 @@ export interface Destination {
   readonly name: string;
   readonly writable: WritableStream<Event[]>;
   readonly metrics: DestinationMetrics;
+  /** Files only: start writing a new file at the same path (SIGHUP after logrotate renamed it). */
+  reopen?(): Promise<void>;
 }
 
 /** What a destination implements: write a batch, and flush and release everything at close. */
