@@ -4,6 +4,7 @@ import { createFileDestination, FLUSH_INTERVAL_MS, wholeLines } from "../lib/des
 import { jsonFormatter } from "../lib/format/json.ts";
 import { tableFormatter } from "../lib/format/table.ts";
 import { makeBatch, seqOf } from "./_events.ts";
+import { MAIN, sluice, START_FLAGS } from "./_sluice.ts";
 
 const ROOT = Deno.uid() === 0;
 
@@ -293,4 +294,91 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+/** Starts sluice replaying from a stdin the test writes to. */
+function replayFromStdin(args: string[], stdout: "piped" | "null" = "null") {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...START_FLAGS, MAIN, "--input", "-", ...args],
+    stdin: "piped",
+    stdout,
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const send = (from: number, count: number) =>
+    writer.write(
+      new TextEncoder().encode(makeBatch(from, count).map((e) => JSON.stringify(e) + "\n").join("")),
+    );
+  const stderr = new Response(child.stderr).text();
+  return { child, writer, send, stderr };
+}
+
+async function lineCount(path: string): Promise<number> {
+  return await Deno.readTextFile(path).then((text) => text.split("\n").length - 1, () => 0);
+}
+
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) return;
+    await delay(50);
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+Deno.test("sluice: SIGHUP after logrotate's rename starts a new file; nothing lost, nothing twice", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "events.json");
+  const run = replayFromStdin(["-o", `json:${path}`]);
+  await run.send(0, 300);
+  await until(async () => await lineCount(path) === 300, "the first 300 lines");
+  await Deno.rename(path, `${path}.1`);
+  await run.send(300, 200);
+  run.child.kill("SIGHUP");
+  await until(() => Deno.stat(path).then(() => true, () => false), "the new file");
+  await run.send(500, 300);
+  await run.writer.close();
+  const status = await run.child.status;
+  assert.equal(status.code, 0, await run.stderr);
+  const all = [...await seqs(`${path}.1`), ...await seqs(path)];
+  assert.deepEqual(all, Array.from({ length: 800 }, (_, i) => i));
+  assert.ok((await seqs(path)).length >= 300 && (await seqs(`${path}.1`)).length >= 300);
+  assert.match(await run.stderr, /destination .*json: delivered 800, failed 0/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("sluice: a second run on the same output path exits with a clear error", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "events.json");
+  const first = replayFromStdin(["-o", `json:${path}`]);
+  await first.send(0, 10);
+  await until(async () => await lineCount(path) === 10, "the first run's lines");
+  const second = await sluice(["--input", "/dev/null", "-o", `json:${path}`]);
+  assert.equal(second.code, 1, second.stderr);
+  assert.match(
+    second.stderr,
+    /another process holds the lock on ".*events\.json" \(another sluice writing there\?\)/,
+  );
+  await first.writer.close();
+  assert.equal((await first.child.status).code, 0);
+  assert.deepEqual(await seqs(path), Array.from({ length: 10 }, (_, i) => i));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("sluice -o json | (a reader that stopped): SIGINT ends the run after the grace, unwritten events counted", async () => {
+  const run = replayFromStdin(["-o", "json"], "piped");
+  // Far more than the pipe holds; sluice blocks once it is full, and so does this write.
+  run.send(0, 20_000).catch(() => {});
+  await delay(1500);
+  run.child.kill("SIGINT");
+  const status = await run.child.status;
+  const stderr = await run.stderr;
+  await run.child.stdout.cancel();
+  const stream = stderr.match(/stream default-stream: matched (\d+), delivered (\d+), dropped 0/);
+  const destination = stderr.match(/destination stdoutjson: delivered (\d+), failed (\d+)/);
+  assert.ok(stream && destination, stderr);
+  assert.ok(Number(destination[2]) > 0, stderr);
+  assert.equal(Number(destination[1]) + Number(destination[2]), Number(stream[1]), stderr);
+  assert.match(stderr, /stdout took nothing for 10000 ms after shutdown began .*events not written/);
+  assert.notEqual(status.signal, "SIGKILL");
 });
