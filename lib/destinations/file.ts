@@ -69,12 +69,17 @@ export async function createFileDestination(
   const metrics = newMetrics();
   const warn = (line: string) => options.warn?.(line);
   const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
+  // What happened to each event is told with the events themselves, one place each.
+  const delivered = (events: readonly Event[]) => metrics.delivered += events.length;
+  const failed = (events: readonly Event[]) => metrics.failed += events.length;
   let lines: string[] = [];
   let headerLines = 0;
   let bytes = 0;
-  let events = 0;
+  let held: Event[] = [];
+  // Chunks handed to the write chain, oldest first; the one being written is `inFlight`.
+  let queued: Event[][] = [];
   let busy = false;
-  let inFlight = 0;
+  let inFlight: Event[] = [];
   let closed = false;
   let failing = false;
   let readerGone: Error | undefined;
@@ -100,43 +105,43 @@ export async function createFileDestination(
     failing = true;
   };
 
-  const writeChunk = async (chunk: string[], count: number, header: number) => {
-    if (abandoned) {
-      metrics.failed += count;
-      return;
-    }
+  const writeChunk = async (chunk: string[], events: Event[], header: number) => {
+    // Given up: these were counted as failed then.
+    if (abandoned) return;
+    queued.shift();
     busy = true;
-    inFlight = count;
+    inFlight = events;
     try {
       await output.write(encoder.encode(chunk.join("\n") + "\n"));
       if (abandoned) return;
-      metrics.delivered += count;
+      delivered(events);
       failing = false;
     } catch (error) {
       if (abandoned) return;
       const written = error instanceof WriteError ? error.written : 0;
       const whole = wholeLines(chunk, written);
       await output.dropTail(written - whole.bytes).catch(() => {});
-      const delivered = Math.max(0, whole.lines - header);
-      metrics.delivered += delivered;
-      metrics.failed += count - delivered;
+      const landed = Math.max(0, whole.lines - header);
+      delivered(events.slice(0, landed));
+      failed(events.slice(landed));
       report(error instanceof WriteError ? error.cause : error);
     } finally {
       busy = false;
-      inFlight = 0;
+      inFlight = [];
     }
   };
 
   const flush = (): Promise<void> => {
     if (lines.length === 0) return writing;
     const chunk = lines;
-    const count = events;
+    const events = held;
     const header = headerLines;
     lines = [];
     bytes = 0;
-    events = 0;
+    held = [];
     headerLines = 0;
-    writing = writing.then(() => writeChunk(chunk, count, header));
+    queued.push(events);
+    writing = writing.then(() => writeChunk(chunk, events, header));
     return writing;
   };
   const bounded = (work: Promise<void>) => Promise.race([work, gaveUp]);
@@ -152,13 +157,18 @@ export async function createFileDestination(
       if (!busy || Date.now() - Math.max(since, output.lastProgress()) < graceMs) return;
       clearInterval(watch);
       abandoned = true;
-      const lost = inFlight + events;
-      metrics.failed += lost;
+      const lost = [inFlight, ...queued, held];
+      let count = 0;
+      for (const events of lost) {
+        failed(events);
+        count += events.length;
+      }
       lines = [];
-      events = 0;
+      held = [];
+      queued = [];
       warn(
         `destination ${name}: ${path} took nothing for ${graceMs} ms after shutdown began ` +
-          `(its reader stopped reading?); ${lost} events not written`,
+          `(its reader stopped reading?); ${count} events not written`,
       );
       giveUp();
     }, STALL_CHECK_MS);
@@ -170,19 +180,19 @@ export async function createFileDestination(
     write(batch: Event[]) {
       // Nobody will ever read what comes next (`sluice | head`): end the run, as SIGPIPE would.
       if (readerGone !== undefined) {
-        metrics.failed += batch.length;
+        failed(batch);
         throw readerGone;
       }
       if (abandoned) {
-        metrics.failed += batch.length;
+        failed(batch);
         return;
       }
       for (const event of batch) {
         const line = formatter.format(event);
         lines.push(line);
         bytes += line.length + 1;
+        held.push(event);
       }
-      events += batch.length;
       if (bytes >= FLUSH_BYTES) return bounded(flush());
     },
     async close() {
