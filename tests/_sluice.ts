@@ -5,10 +5,10 @@ export const MAIN: string = new URL("../main.ts", import.meta.url).pathname;
 
 const TASKS = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))).tasks;
 
-/** The `--allow-*` (and `--no-prompt`) flags of the last command of the deno.json task `name`. */
+/** The permission flags (`--allow-*`, `--ignore-*`, `--no-prompt`) of the last command of the deno.json task `name`. */
 export function taskFlags(name: string): string[] {
   return TASKS[name].split("&&").at(-1).trim().split(/\s+/).filter((arg: string) =>
-    arg.startsWith("--allow-") || arg === "--no-prompt"
+    /^--(allow|ignore|deny)-/.test(arg) || arg === "--no-prompt"
   );
 }
 
