@@ -212,10 +212,9 @@ export async function createFileDestination(
       try {
         if (await output.reopen()) addHeader();
       } catch (error) {
+        const reason = (error as Error).message;
         warn(
-          `destination ${name}: cannot reopen ${path}: ${
-            (error as Error).message
-          }; still writing to the file opened before`,
+          `destination ${name}: cannot reopen ${path}: ${reason}; still writing to the file opened before`,
         );
       }
     });

@@ -41,7 +41,13 @@ const STICKY = 0o1000;
 
 /** The user sluice runs as: files it writes must belong to it or to root. */
 function effectiveUid(): number {
-  return process.geteuid?.() ?? 0;
+  try {
+    return process.geteuid?.() ?? 0;
+  } catch (error) {
+    throw new UnsafePathError(
+      `cannot tell which user sluice runs as (${(error as Error).message}): grant --allow-sys=uid`,
+    );
+  }
 }
 
 function octal(mode: number): string {
@@ -67,11 +73,9 @@ function folderProblem(folder: string, info: Deno.FileInfo, uid: number): string
   if ((mode & STICKY) !== 0 && info.uid === 0) return undefined;
   const byOthers = (mode & 0o002) !== 0 || ((mode & 0o020) !== 0 && info.gid !== 0);
   if (ownedSafely(info, uid) && !byOthers) return undefined;
-  return `the folder "${folder}" (owner ${info.uid}, group ${info.gid}, mode ${
-    octal(mode)
-  }) can be changed ` +
-    "by other users, who could swap the file for a link: write in a folder only root or sluice's user can " +
-    "change (or a sticky one owned by root, like /tmp)";
+  const who = `owner ${info.uid}, group ${info.gid}, mode ${octal(mode)}`;
+  return `the folder "${folder}" (${who}) can be changed by other users, who could swap the file for a ` +
+    "link: use a folder only root or sluice's user can change (or a sticky one owned by root, like /tmp)";
 }
 
 /**
