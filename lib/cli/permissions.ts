@@ -13,7 +13,7 @@
 import type { CliOptions } from "./args.ts";
 
 /** True when the run loads eBPF programs (FFI to libbpf, `ps` for the process tree). */
-export function tracesKernel(options: CliOptions): boolean {
+function tracesKernel(options: CliOptions): boolean {
   return options.command === "run" && options.input === undefined;
 }
 

@@ -20,8 +20,12 @@ export const DEFAULT_PERMISSIONS = 0o600;
 /** How long opening a named pipe waits for a process to open it for reading. */
 export const PIPE_OPEN_TIMEOUT_MS = 10_000;
 
-/** The largest piece handed to one write: each landed piece is progress a slow reader makes. */
-const PIECE_BYTES = 64 * 1024;
+/**
+ * The largest piece handed to one write into a pipe (stdout, a named pipe): a blocking pipe
+ * write returns only once all of it is taken, so each landed piece is the progress a slow
+ * reader shows. Files and devices take whole chunks, one write each.
+ */
+const PIPE_PIECE_BYTES = 64 * 1024;
 
 /** Options of {@link openFileOutput}. */
 export interface FileOutputOptions {
@@ -134,8 +138,11 @@ interface Writer {
   write(bytes: Uint8Array): Promise<number>;
 }
 
-/** Writes in pieces and remembers when the last one landed. */
-function pieceWriter(target: () => Writer): Pick<FileOutput, "write" | "lastProgress"> {
+/** Writes in pieces of at most `pieceBytes` and remembers when the last one landed. */
+function pieceWriter(
+  target: () => Writer,
+  pieceBytes: () => number,
+): Pick<FileOutput, "write" | "lastProgress"> {
   let lastProgress = Date.now();
   return {
     lastProgress: () => lastProgress,
@@ -143,7 +150,7 @@ function pieceWriter(target: () => Writer): Pick<FileOutput, "write" | "lastProg
       let offset = 0;
       try {
         while (offset < bytes.length) {
-          offset += await target().write(bytes.subarray(offset, offset + PIECE_BYTES));
+          offset += await target().write(bytes.subarray(offset, offset + pieceBytes()));
           lastProgress = Date.now();
         }
       } catch (error) {
@@ -157,7 +164,7 @@ function standardOutput(name: "stdout" | "stderr"): FileOutput {
   // Deno opens /dev/std* only with --allow-all; they are the same streams anyway.
   const stream = name === "stdout" ? Deno.stdout : Deno.stderr;
   return {
-    ...pieceWriter(() => stream),
+    ...pieceWriter(() => stream, () => PIPE_PIECE_BYTES),
     dropTail: () => Promise.resolve(),
     reopen: () => Promise.resolve(false),
     close: () => {},
@@ -171,7 +178,7 @@ export async function openFileOutput(path: string, options: FileOutputOptions = 
   let current = await openChecked(path, options);
   await lock(current, path);
   return {
-    ...pieceWriter(() => current.file),
+    ...pieceWriter(() => current.file, () => current.info.isFifo ? PIPE_PIECE_BYTES : Infinity),
     async dropTail(count) {
       if (!current.info.isFile || count <= 0) return;
       const { size } = await current.file.stat();
