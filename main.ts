@@ -11,6 +11,7 @@
 
 import { parseCli, USAGE, UsageError } from "./lib/cli/args.ts";
 import { type Plan, PlanError, planRun } from "./lib/cli/plan.ts";
+import { revokePermissions, unneededPermissions } from "./lib/cli/permissions.ts";
 import { startRun } from "./lib/cli/run.ts";
 import { configureLog, log } from "./lib/log.ts";
 
@@ -19,6 +20,7 @@ export async function main(args: readonly string[]): Promise<number> {
   let plan: Plan;
   try {
     const options = parseCli(args);
+    revokePermissions(unneededPermissions(options));
     configureLog({ level: options.log });
     if (options.help) {
       console.log(USAGE);

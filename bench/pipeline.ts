@@ -107,13 +107,13 @@ const stream = (name: string, destination: string, mode: "block" | "drop"): Stre
 /** Runs `source` through the implicit policy into `streams`; returns the time taken and the counters. */
 async function pipeline(source: EventSource, streams: "three" | "json") {
   const destinations = new Map<string, Destination>([
-    ["json", createFileDestination("json", { path: "/dev/null", formatter: jsonFormatter })],
+    ["json", await createFileDestination("json", { path: "/dev/null", formatter: jsonFormatter })],
   ]);
   const configs = [stream(DEFAULT_STREAM, "json", "block")];
   if (streams === "three") {
     destinations.set(
       "table",
-      createFileDestination("table", { path: "/dev/null", formatter: tableFormatter }),
+      await createFileDestination("table", { path: "/dev/null", formatter: tableFormatter }),
     );
     destinations.set("sleepy", sleepyDestination("sleepy"));
     configs.push(stream("table", "table", "block"), stream("sleepy", "sleepy", "drop"));

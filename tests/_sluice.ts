@@ -3,12 +3,20 @@
 import { join } from "node:path";
 import { makeBatch } from "./_events.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+/** main.ts, to run as a child. */
+export const MAIN: string = new URL("../main.ts", import.meta.url).pathname;
+
 const TASKS = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))).tasks;
-/** The `--allow-*` flags of the `start` task, so a permission the run needs but the task lacks fails here. */
-export const START_FLAGS: string[] = TASKS.start.split("&&").at(-1).trim().split(/\s+/).filter((
-  a: string,
-) => a.startsWith("--allow-"));
+
+/** The permission flags (`--allow-*`, `--ignore-*`, `--no-prompt`) of the last command of the deno.json task `name`. */
+export function taskFlags(name: string): string[] {
+  return TASKS[name].split("&&").at(-1).trim().split(/\s+/).filter((arg: string) =>
+    /^--(allow|ignore|deny)-/.test(arg) || arg === "--no-prompt"
+  );
+}
+
+/** Run main.ts with exactly the permissions the shipped `start` task grants, so a missing one fails. */
+export const START_FLAGS: string[] = taskFlags("start");
 
 /** A finished run. */
 export interface Run {
@@ -27,16 +35,28 @@ export interface Running {
   done: Promise<Run>;
 }
 
+/** Options of {@link start} and {@link sluice}. */
+export interface SluiceOptions {
+  /** Written to sluice's stdin, then closed; without it stdin is /dev/null. */
+  stdin?: string;
+  /** Permission flags instead of {@link START_FLAGS}. */
+  flags?: string[];
+}
+
 /** Starts sluice with `args`. */
-export function start(args: string[]): Running {
+export function start(args: string[], options: SluiceOptions = {}): Running {
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...START_FLAGS, MAIN, ...args],
-    stdin: "null",
+    args: ["run", ...(options.flags ?? START_FLAGS), MAIN, ...args],
+    stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
   }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    writer.write(new TextEncoder().encode(options.stdin)).then(() => writer.close()).catch(() => {});
+  }
   const done = child.output().then((out) => {
     const decode = (b: Uint8Array) => new TextDecoder().decode(b);
     const stderr = decode(out.stderr);
@@ -52,8 +72,8 @@ export function start(args: string[]): Running {
 }
 
 /** Runs sluice with `args` to its end. */
-export function sluice(args: string[]): Promise<Run> {
-  return start(args).done;
+export function sluice(args: string[], options: SluiceOptions = {}): Promise<Run> {
+  return start(args, options).done;
 }
 
 /** A recording of `count` distinct events (seq 0..count-1) in a new temporary folder; returns its path. */

@@ -7,17 +7,9 @@ import assert from "node:assert/strict";
 import { bpfTest, sluiceProgramIds, stillLoaded } from "./_bpf.ts";
 import { buildWorkload, runWorkload } from "../bench/workload.ts";
 import { type Event, findData } from "../lib/events/event.ts";
+// START_FLAGS: the shipped start task's permissions; a run on the live kernel must work with exactly these.
+import { MAIN, START_FLAGS } from "./_sluice.ts";
 
-const MAIN = `${import.meta.dirname}/../main.ts`;
-const FLAGS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-sys",
-  "--allow-run",
-  "--allow-ffi",
-];
 const TRACED = [
   "sched_process_exec",
   "sched_process_fork",
@@ -41,7 +33,7 @@ async function runSluice(args: string[], programs: number, workload: () => Promi
   const output = `${dir}/events.json`;
   const before = await sluiceProgramIds();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...FLAGS, MAIN, "-o", `json:${output}`, ...args],
+    args: ["run", ...START_FLAGS, MAIN, "-o", `json:${output}`, ...args],
     stdout: "null",
     stderr: "piped",
   }).spawn();
@@ -175,7 +167,7 @@ bpfTest("sluice run: without CAP_BPF, one line says what is missing, exit 1, not
       "--inh-caps=-all",
       Deno.execPath(),
       "run",
-      ...FLAGS,
+      ...START_FLAGS,
       MAIN,
       "-e",
       "openat",

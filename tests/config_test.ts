@@ -313,7 +313,7 @@ Deno.test("bad flag forms each name the flag", () => {
       '--output streams.x.bogus=1: unknown stream field "bogus"; expected streams.NAME.FIELD=VALUE with FIELD ' +
       "one of destinations, filters.events, filters.policies, buffer.mode, buffer.size",
       '--output destinations.x.colour=red: unknown destination field "colour"; expected ' +
-      "destinations.NAME.FIELD=VALUE with FIELD one of type, format, path, url",
+      "destinations.NAME.FIELD=VALUE with FIELD one of type, format, path, url, permissions",
       '--output json:: expected a path after "json:", e.g. json:/tmp/events.out',
       `--output xyz: unknown output flag; ${usage}`,
       '--output table:/tmp/a,: empty path in "table:/tmp/a,"',
@@ -347,7 +347,7 @@ Deno.test("buffer mode and size from YAML", () => {
 
 Deno.test("unknown fields at every level of output are errors; other top-level keys are not", () => {
   assert.deepEqual(problemsOf({ yaml: fixture("invalid_unknown_fields.yaml") }), [
-    "destinations.json_destination.colour: unknown field; expected one of name, type, format, path, url",
+    "destinations.json_destination.colour: unknown field; expected one of name, type, format, path, url, permissions",
     "streams.tracing.filters.severity: unknown field; expected one of events, policies",
     "streams.tracing.buffer.speed: unknown field; expected one of size, mode",
     "sinks: unknown field; expected one of destinations, streams",
@@ -539,7 +539,7 @@ Deno.test("every problem is reported together: flags, shape and cross-field rule
       "one of table, json, json:PATH[,PATH], table:PATH[,PATH], gotemplate=TEMPLATE[:PATH], webhook:URL, " +
       "forward:URL, none",
       '--output destinations.hook.colour=red: unknown destination field "colour"; expected ' +
-      "destinations.NAME.FIELD=VALUE with FIELD one of type, format, path, url",
+      "destinations.NAME.FIELD=VALUE with FIELD one of type, format, path, url, permissions",
       "streams.s.buffer.size: expected a positive integer, got 0",
       'streams.s.buffer.mode: expected "block" or "drop", got "fast"',
       "destinations.hook.url: required for a webhook destination",

@@ -1,37 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { makeBatch, seqOf } from "./_events.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-// Run main.ts with exactly the permissions the shipped `start` task grants, so a missing one fails here.
-const TASKS = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url))).tasks;
-const START_FLAGS: string[] = TASKS.start.split("&&").at(-1).trim().split(/\s+/).filter((a: string) =>
-  a.startsWith("--allow-")
-);
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function sluice(args: string[], stdin?: string): Promise<Run> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...START_FLAGS, MAIN, ...args],
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const out = await child.output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
+import { MAIN, sluice, START_FLAGS } from "./_sluice.ts";
 
 async function recording(count: number, name?: string, dir?: string): Promise<string> {
   const path = join(dir ?? await Deno.makeTempDir(), "events.jsonl");
@@ -63,7 +33,7 @@ Deno.test("output to /dev/null works with the start task's permissions", async (
 
 Deno.test("replay from stdin with no output config prints a table to stdout", async () => {
   const input = makeBatch(0, 3).map((e) => JSON.stringify(e)).join("\n");
-  const run = await sluice(["--input", "-"], input);
+  const run = await sluice(["--input", "-"], { stdin: input });
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trimEnd().split("\n");
   assert.match(lines[0], /^TIME +UID +COMM +PID +TID +EVENT +ARGS$/);

@@ -185,7 +185,7 @@ Deno.test("shape errors from the schema: wrong types and unknown fields", async 
 });
 
 Deno.test("bad YAML, bad actions, missing and empty paths", async () => {
-  assert.match((await fileProblems("spec: [\n"))[0], /^bad\.yaml: not valid YAML: /);
+  assert.match((await fileProblems("spec: [\n"))[0], /^bad\.yaml: line 2, column 1: /);
   assert.deepEqual(await fileProblems(crd(`${GOOD_SPEC}\n      actions: [webhook]`)), [
     'bad.yaml: policy "p1": spec.rules[0].actions: action "webhook" is not valid (use log or print)',
   ]);

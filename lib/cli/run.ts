@@ -127,6 +127,9 @@ export async function startRun(plan: Plan): Promise<number> {
     source.stop();
     stopped.resolve();
   });
+  // logrotate renames a file destination's file, then sends SIGHUP: start a new one at the path.
+  const onHangup = () => destinations.forEach((destination) => destination.reopen?.());
+  Deno.addSignalListener("SIGHUP", onHangup);
 
   let status = EXIT_OK;
   const running = runPipeline({ source, policies: plan.policies, router }, {
@@ -139,6 +142,7 @@ export async function startRun(plan: Plan): Promise<number> {
   // Once stopped, a destination stuck in a write that cannot be interrupted must not hold the exit.
   await Promise.race([running, stopped.promise.then(() => sleep(STOP_MS))]);
   removeListeners();
+  Deno.removeSignalListener("SIGHUP", onHangup);
 
   const counters = router.counters();
   for (const line of summaryLines(counters)) log.info(line);

@@ -48,6 +48,14 @@ function resolveOne(entry: ParsedDestination, out: DestinationResolution): Desti
   }
   let ok = true;
   if (type === "file") {
+    if (entry.permissions != null && STANDARD_STREAMS.has(path ?? "stdout")) {
+      out.problems.push(
+        `${label}.permissions: "0${entry.permissions.toString(8)}" is for files sluice creates, not for ${
+          path ?? "stdout"
+        }`,
+      );
+      ok = false;
+    }
     if (url !== undefined) {
       const withPath = path === undefined ? "" : ` with path "${path}"`;
       out.problems.push(
@@ -56,6 +64,10 @@ function resolveOne(entry: ParsedDestination, out: DestinationResolution): Desti
       ok = false;
     }
   } else {
+    if (entry.permissions != null) {
+      out.problems.push(`${label}.permissions: is for file destinations, but this is a ${type} destination`);
+      ok = false;
+    }
     if (path !== undefined) {
       const withUrl = url === undefined ? "" : ` sending to url "${url}"`;
       out.problems.push(
@@ -72,7 +84,14 @@ function resolveOne(entry: ParsedDestination, out: DestinationResolution): Desti
   }
   if (!ok) return undefined;
   if (type === "file") {
-    return { name: entry.name, type, format: entry.format ?? "table", path: path ?? "stdout" };
+    const permissions = entry.permissions == null ? {} : { permissions: entry.permissions };
+    return {
+      name: entry.name,
+      type,
+      format: entry.format ?? "table",
+      path: path ?? "stdout",
+      ...permissions,
+    };
   }
   // Tracee's webhook takes its template from the url's gotemplate parameter.
   const template = type === "webhook" ? parsedUrl?.searchParams.get("gotemplate") : null;
@@ -85,9 +104,29 @@ function resolveOne(entry: ParsedDestination, out: DestinationResolution): Desti
   return { name: entry.name, type, format, url };
 }
 
+/** Names of sluice's own standard output and error, each mapped to its plain name. */
+const STANDARD_STREAMS = new Map([
+  ["stdout", "stdout"],
+  ["/dev/stdout", "stdout"],
+  ["/proc/self/fd/1", "stdout"],
+  ["/dev/fd/1", "stdout"],
+  ["stderr", "stderr"],
+  ["/dev/stderr", "stderr"],
+  ["/proc/self/fd/2", "stderr"],
+  ["/dev/fd/2", "stderr"],
+]);
+
+/**
+ * `stdout` or `stderr` when `path` names sluice's own standard output or error (`/dev/stdout`,
+ * `/proc/self/fd/1`, ...), otherwise undefined.
+ */
+export function standardStream(path: string): "stdout" | "stderr" | undefined {
+  return STANDARD_STREAMS.get(posix.normalize(path)) as "stdout" | "stderr" | undefined;
+}
+
 /** Where a file destination writes, for spotting two destinations writing to one place. */
 function pathKey(path: string): string {
-  return path === "stdout" || path === "stderr" ? path : posix.normalize(path);
+  return standardStream(path) ?? posix.normalize(path);
 }
 
 /** Resolves every declared destination, in declaration order. */

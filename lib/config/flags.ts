@@ -15,7 +15,7 @@ export interface FlagResult {
   problems: string[];
 }
 
-const DESTINATION_FIELDS = ["type", "format", "path", "url"];
+const DESTINATION_FIELDS = ["type", "format", "path", "url", "permissions"];
 /** Flag field -> path inside a stream entry. */
 const STREAM_FIELDS: Record<string, string[]> = {
   "destinations": ["destinations"],

@@ -15,8 +15,23 @@ function isFormat(value: string): boolean {
   return value === "json" || value === "table" || /^gotemplate=.+/.test(value);
 }
 
+/**
+ * The largest `buffer.size`: a full queue holds this many events (about 1-2 KB each), so the
+ * bound keeps one stream's queue to a few hundred MB while a destination is down.
+ */
+export const MAX_BUFFER_SIZE = 262_144;
+
 function isPositiveInteger(value: unknown): boolean {
   return typeof value === "number" && Number.isInteger(value) && value > 0;
+}
+
+/** File modes a destination may ask for: the owner reads and writes, others may only read. */
+export function isFileMode(mode: number): boolean {
+  return (mode & ~0o644) === 0 && (mode & 0o600) === 0o600;
+}
+
+function isPermissions(value: unknown): boolean {
+  return typeof value === "string" && /^0?[0-7]{3}$/.test(value) && isFileMode(parseInt(value, 8));
 }
 
 const destinationSchema = z.strictObject({
@@ -25,12 +40,18 @@ const destinationSchema = z.strictObject({
   format: z.string().refine(isFormat, { message: 'expected "json", "table" or "gotemplate=PATH"' }).nullish(),
   path: z.string().min(1).nullish(),
   url: z.string().min(1).nullish(),
+  permissions: z.custom<string>(isPermissions, {
+    message: 'expected a quoted octal mode where only the owner may write: "0600", "0640" or "0644"',
+  }).transform((text) => parseInt(text, 8)).nullish(),
 });
 
 const filtersSchema = z.strictObject({ events: names, policies: names });
 
 const bufferSchema = z.strictObject({
-  size: z.custom<number>(isPositiveInteger, { message: "expected a positive integer" }).nullish(),
+  size: z.custom<number>(isPositiveInteger, { message: "expected a positive integer" })
+    .refine((size) => size <= MAX_BUFFER_SIZE, {
+      message: `expected at most ${MAX_BUFFER_SIZE} events (the largest buffer.size)`,
+    }).nullish(),
   mode: z.enum(["block", "drop"]).nullish(),
 });
 
@@ -91,11 +112,20 @@ function valueAt(raw: RawMap, path: Path): unknown {
   return path.reduce<unknown>(child, raw);
 }
 
-/** How a bad value is shown in a problem line. */
-function show(value: unknown): string {
+/** How much of a long value a problem line shows. */
+const SHOWN_CHARS = 80;
+
+/**
+ * How a bad value is shown in a problem line: a long text by its beginning and its length,
+ * so a 1 MB value does not become a 1 MB line.
+ */
+export function show(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (isRawMap(value)) return "a mapping";
   if (value === null) return "nothing";
+  if (typeof value === "string" && value.length > SHOWN_CHARS) {
+    return `${JSON.stringify(value.slice(0, SHOWN_CHARS))}... (${value.length} characters)`;
+  }
   return JSON.stringify(value);
 }
 

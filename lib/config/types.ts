@@ -21,6 +21,8 @@ export interface DestinationConfig {
   path?: string;
   /** webhook and forward only. */
   url?: string;
+  /** file only: the mode a file sluice creates gets (before the umask); default 0o600. */
+  permissions?: number;
 }
 
 /** One stream, defaults applied; the implicit `default-stream` included. */

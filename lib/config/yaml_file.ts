@@ -5,8 +5,9 @@
  * @module
  */
 
-import { LineCounter, parseDocument } from "yaml";
+import { parseYaml } from "../yaml_loader.ts";
 import { isRawMap, type RawMap } from "./raw.ts";
+import { show } from "./schema.ts";
 
 /** The file's `output:` mapping (undefined when it has none) or the problems that stopped reading it. */
 export interface OutputSection {
@@ -14,33 +15,25 @@ export interface OutputSection {
   problems: string[];
 }
 
-function kindOf(value: unknown): string {
-  if (Array.isArray(value)) return "a list";
-  if (isRawMap(value)) return "a mapping";
-  return JSON.stringify(value);
-}
-
-/** Parses YAML `text` read from `path` and returns its `output:` section. */
+/** Parses YAML `text` read from `path` (with the safe loader) and returns its `output:` section. */
 export function readOutputSection(text: string, path: string): OutputSection {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  // Later errors usually follow from the first one, so the first is the one worth reading.
-  const [first] = document.errors;
-  if (first !== undefined) {
-    const { line, col } = lineCounter.linePos(first.pos[0]);
-    return { problems: [`--config ${path}: line ${line}, column ${col}: ${first.message}`] };
+  const label = `--config ${path}`;
+  const { values, problems } = parseYaml(text, label);
+  if (problems.length > 0) return { problems };
+  if (values.length > 1) {
+    return { problems: [`${label}: holds ${values.length} YAML documents; a configuration is one document`] };
   }
-  const top = document.toJS();
+  const top = values[0];
   if (top === null || top === undefined) return { problems: [] };
   if (!isRawMap(top)) {
     return {
-      problems: [`--config ${path}: expected a mapping of settings at the top level, got ${kindOf(top)}`],
+      problems: [`--config ${path}: expected a mapping of settings at the top level, got ${show(top)}`],
     };
   }
   const output = top.output;
   if (output === undefined || output === null) return { problems: [] };
   if (!isRawMap(output)) {
-    return { problems: [`output: expected a mapping with destinations and streams, got ${kindOf(output)}`] };
+    return { problems: [`output: expected a mapping with destinations and streams, got ${show(output)}`] };
   }
   return { output, problems: [] };
 }

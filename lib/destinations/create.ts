@@ -14,17 +14,22 @@ import { createWebhookDestination } from "./webhook.ts";
 /** Options of {@link createDestination}: the engine's, for network destinations. */
 export type CreateDestinationOptions = NetworkOptions;
 
-/** Opens a destination of any type. The forward library is loaded only for a forward destination. */
+/**
+ * Opens a destination of any type: a file destination's path is checked and opened first; the forward
+ * library is loaded only for a forward destination.
+ */
 export async function createDestination(
   config: DestinationConfig,
   options: CreateDestinationOptions,
 ): Promise<Destination> {
   switch (config.type) {
     case "file":
-      return createFileDestination(config.name, {
+      return await createFileDestination(config.name, {
         path: config.path ?? "stdout",
         formatter: createFormatter(config.format),
         warn: options.warn,
+        permissions: config.permissions,
+        shutdown: options.draining,
       });
     case "webhook":
       return createWebhookDestination(config, options);

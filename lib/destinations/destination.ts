@@ -18,6 +18,8 @@ export interface Destination {
   readonly writable: WritableStream<Event[]>;
   /** Its counters, and the settlement of each event it received. */
   readonly ledger: Ledger;
+  /** Files only: start writing a new file at the same path (SIGHUP after logrotate renamed it). */
+  reopen?(): Promise<void>;
 }
 
 /** What a local destination implements: take a batch, and flush and release everything at close. */

@@ -1,127 +1,225 @@
 /**
- * The `file` destination: formatted events, one a line, to stdout, stderr or a path.
+ * The `file` destination: formatted events, one a line, to stdout, stderr or a path (opened
+ * safely, appended to, locked: see `file_output.ts`).
  *
- * Lines are gathered and written in large chunks; a timer flushes at least every
- * second so a quiet stream still shows its events promptly, and close flushes the rest.
+ * Lines are gathered and written in large chunks; a timer flushes at least every second so a
+ * quiet stream still shows its events promptly, and close flushes the rest. Only whole lines
+ * stay in a file: when a write fails part way (disk full), the partial line is cut off again
+ * and only the events whose lines landed whole count as delivered.
+ *
+ * Once sluice shuts down, a write that makes no progress for the grace period (a reader of
+ * stdout that stopped reading: `sluice | sleep 40`) is given up: what is left counts as failed
+ * and the run can end.
  *
  * @module
  */
 
-import { dirname } from "node:path";
 import type { Event } from "../events/event.ts";
 import type { Formatter } from "../format/format.ts";
 import { type BatchSink, type Destination, sinkDestination } from "./destination.ts";
 import { Ledger } from "./ledger.ts";
+import { type FileOutput, openFileOutput, WriteError } from "./file_output.ts";
+import { DEFAULT_GRACE_MS } from "../config/url_params.ts";
 
 /** How often buffered lines are written out even when the buffer is not full. */
 export const FLUSH_INTERVAL_MS = 1000;
 const FLUSH_BYTES = 256 * 1024;
+/** How often a write in progress is looked at once shutdown has begun. */
+const STALL_CHECK_MS = 200;
 
 /** Options of {@link createFileDestination}. */
 export interface FileDestinationOptions {
-  /** `stdout`, `stderr` or a filesystem path (truncated on open, parent folders created). */
+  /** `stdout`, `stderr` or a filesystem path (appended to; created with its folders). */
   path: string;
   formatter: Formatter;
   /** Reports a write failure (once per failure streak) so it is not silent. */
   warn?: (line: string) => void;
+  /** Mode of a file sluice creates. @default {0o600} */
+  permissions?: number;
+  /** Aborted when sluice begins to shut down: a write that stalls then is given up after the grace. */
+  shutdown?: AbortSignal;
+  /** How long a stalled write is waited for once shutdown begins. @default {DEFAULT_GRACE_MS} */
+  shutdownGraceMs?: number;
+  /** How long opening a named pipe waits for its reader. @default {10 s} */
+  pipeOpenTimeoutMs?: number;
 }
 
-interface Output {
-  write(bytes: Uint8Array): Promise<number>;
-  close(): void;
-}
+/** A file destination: `reopen` starts a new file at the same path (logrotate's SIGHUP). */
+export type FileDestination = Required<Destination>;
 
-function openOutput(path: string): Output {
-  // Deno grants /dev/std* only with --allow-all; they are the same streams anyway.
-  if (path === "stdout" || path === "/dev/stdout") {
-    return { write: (b) => Deno.stdout.write(b), close: () => {} };
-  }
-  if (path === "stderr" || path === "/dev/stderr") {
-    return { write: (b) => Deno.stderr.write(b), close: () => {} };
-  }
-  const options = { write: true, create: true, truncate: true };
-  let file: Deno.FsFile;
-  try {
-    file = Deno.openSync(path, options);
-  } catch (error) {
-    // Create the folders only when they are missing: touching /dev needs --allow-all in Deno.
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    Deno.mkdirSync(dirname(path), { recursive: true });
-    file = Deno.openSync(path, options);
-  }
-  return { write: (b) => file.write(b), close: () => file.close() };
-}
+const encoder = new TextEncoder();
 
-async function writeAll(output: Output, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) offset += await output.write(bytes.subarray(offset));
-}
-
-/** Opens the file (creating its folders) and returns the destination writing to it. */
-export function createFileDestination(name: string, options: FileDestinationOptions): Destination {
-  const ledger = new Ledger();
-  const output = openOutput(options.path);
-  const { formatter } = options;
-  const encoder = new TextEncoder();
-  let lines: string[] = formatter.header === undefined ? [] : [formatter.header];
+/** How many of `lines` (each written followed by a newline) landed whole in the first `written` bytes. */
+export function wholeLines(lines: readonly string[], written: number): { lines: number; bytes: number } {
   let bytes = 0;
-  let events: Event[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const next = bytes + encoder.encode(lines[i]).length + 1;
+    if (next > written) return { lines: i, bytes };
+    bytes = next;
+  }
+  return { lines: lines.length, bytes };
+}
+
+/** Opens the output (creating its folders) and returns the destination writing to it. */
+export async function createFileDestination(
+  name: string,
+  options: FileDestinationOptions,
+): Promise<FileDestination> {
+  const { formatter, path } = options;
+  const output: FileOutput = await openFileOutput(path, options);
+  const ledger = new Ledger();
+  const warn = (line: string) => options.warn?.(line);
+  const graceMs = options.shutdownGraceMs ?? DEFAULT_GRACE_MS;
+  // What happened to each event is told with the events themselves, one place each.
+  const delivered = (events: readonly Event[]) => ledger.delivered(events);
+  const failed = (events: readonly Event[]) => ledger.failed(events);
+  let lines: string[] = [];
+  let headerLines = 0;
+  let bytes = 0;
+  let held: Event[] = [];
+  // Chunks handed to the write chain, oldest first; the one being written is `inFlight`.
+  let queued: Event[][] = [];
+  let busy = false;
+  let inFlight: Event[] = [];
+  let closed = false;
   let failing = false;
   let readerGone: Error | undefined;
   let writing: Promise<void> = Promise.resolve();
+  let abandoned = false;
+  let giveUp = () => {};
+  const gaveUp = new Promise<void>((resolve) => giveUp = resolve);
+
+  const addHeader = () => {
+    if (formatter.header === undefined) return;
+    lines.unshift(formatter.header);
+    headerLines = 1;
+    bytes += formatter.header.length + 1;
+  };
+  addHeader();
+
+  const report = (error: unknown) => {
+    if (error instanceof Deno.errors.BrokenPipe) {
+      readerGone ??= new Error(`destination ${name}: the reader of ${path} has gone (broken pipe)`);
+      return;
+    }
+    if (!failing) warn(`destination ${name}: write to ${path} failed: ${(error as Error).message}`);
+    failing = true;
+  };
+
+  const writeChunk = async (chunk: string[], events: Event[], header: number) => {
+    // Given up: these were counted as failed then.
+    if (abandoned) return;
+    queued.shift();
+    busy = true;
+    inFlight = events;
+    try {
+      await output.write(encoder.encode(chunk.join("\n") + "\n"));
+      if (abandoned) return;
+      delivered(events);
+      failing = false;
+    } catch (error) {
+      if (abandoned) return;
+      const written = error instanceof WriteError ? error.written : 0;
+      const whole = wholeLines(chunk, written);
+      await output.dropTail(written - whole.bytes).catch(() => {});
+      const landed = Math.max(0, whole.lines - header);
+      delivered(events.slice(0, landed));
+      failed(events.slice(landed));
+      report(error instanceof WriteError ? error.cause : error);
+    } finally {
+      busy = false;
+      inFlight = [];
+    }
+  };
 
   const flush = (): Promise<void> => {
     if (lines.length === 0) return writing;
-    const text = lines.join("\n") + "\n";
-    const held = events;
+    const chunk = lines;
+    const events = held;
+    const header = headerLines;
     lines = [];
     bytes = 0;
-    events = [];
-    writing = writing.then(() => writeAll(output, encoder.encode(text))).then(
-      () => {
-        ledger.delivered(held);
-        failing = false;
-      },
-      (error) => {
-        ledger.failed(held);
-        if (error instanceof Deno.errors.BrokenPipe) {
-          readerGone ??= new Error(
-            `destination ${name}: the reader of ${options.path} has gone (broken pipe)`,
-          );
-          return;
-        }
-        if (!failing) {
-          options.warn?.(`destination ${name}: write to ${options.path} failed: ${error.message}`);
-        }
-        failing = true;
-      },
-    );
+    held = [];
+    headerLines = 0;
+    queued.push(events);
+    writing = writing.then(() => writeChunk(chunk, events, header));
     return writing;
   };
+  const bounded = (work: Promise<void>) => Promise.race([work, gaveUp]);
 
   const timer = setInterval(flush, FLUSH_INTERVAL_MS);
   Deno.unrefTimer(timer);
+
+  // After shutdown begins, a write in flight that makes no progress for the grace is given up.
+  let watch: ReturnType<typeof setInterval> | undefined;
+  const startWatch = () => {
+    const since = Date.now();
+    watch = setInterval(() => {
+      if (!busy || Date.now() - Math.max(since, output.lastProgress()) < graceMs) return;
+      clearInterval(watch);
+      abandoned = true;
+      const lost = [inFlight, ...queued, held];
+      let count = 0;
+      for (const events of lost) {
+        failed(events);
+        count += events.length;
+      }
+      lines = [];
+      held = [];
+      queued = [];
+      warn(
+        `destination ${name}: ${path} took nothing for ${graceMs} ms after shutdown began ` +
+          `(its reader stopped reading?); ${count} events not written`,
+      );
+      giveUp();
+    }, STALL_CHECK_MS);
+  };
+  if (options.shutdown?.aborted) startWatch();
+  else options.shutdown?.addEventListener("abort", startWatch, { once: true });
 
   const sink: BatchSink = {
     write(batch: Event[]) {
       // Nobody will ever read what comes next (`sluice | head`): end the run, as SIGPIPE would.
       if (readerGone !== undefined) {
-        ledger.failed(batch);
+        failed(batch);
         throw readerGone;
+      }
+      if (abandoned) {
+        failed(batch);
+        return;
       }
       for (const event of batch) {
         const line = formatter.format(event);
         lines.push(line);
         bytes += line.length + 1;
-        events.push(event);
+        held.push(event);
       }
-      if (bytes >= FLUSH_BYTES) return flush();
+      if (bytes >= FLUSH_BYTES) return bounded(flush());
     },
     async close() {
+      closed = true;
       clearInterval(timer);
-      await flush();
+      await bounded(flush());
+      clearInterval(watch);
+      options.shutdown?.removeEventListener("abort", startWatch);
       output.close();
     },
   };
-  return sinkDestination(name, sink, ledger);
+
+  const reopen = (): Promise<void> => {
+    flush();
+    writing = writing.then(async () => {
+      if (abandoned || closed) return;
+      try {
+        if (await output.reopen()) addHeader();
+      } catch (error) {
+        const reason = (error as Error).message;
+        warn(
+          `destination ${name}: cannot reopen ${path}: ${reason}; still writing to the file opened before`,
+        );
+      }
+    });
+    return bounded(writing);
+  };
+  return { ...sinkDestination(name, sink, ledger), reopen };
 }

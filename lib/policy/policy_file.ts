@@ -8,8 +8,8 @@
  * @module
  */
 
-import { parseAllDocuments } from "yaml";
 import { z } from "zod";
+import { loadYamlFile } from "../yaml_loader.ts";
 import type { DraftRule, PolicyDraft } from "./draft.ts";
 
 /** The only apiVersion Tracee accepts. */
@@ -83,21 +83,10 @@ export async function policyFiles(paths: readonly string[], problems: string[]):
 
 /** Reads and checks one policy file; a file may hold several YAML documents. */
 export async function readPolicyFile(file: string, problems: string[]): Promise<PolicyDraft[]> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (error) {
-    problems.push(`${file}: cannot read it: ${(error as Error).message}`);
-    return [];
-  }
+  const { values, problems: yamlProblems } = await loadYamlFile(file);
+  problems.push(...yamlProblems);
   const drafts: PolicyDraft[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) {
-      problems.push(`${file}: not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
-      continue;
-    }
-    const value = doc.toJS();
-    if (value === null || value === undefined) continue;
+  for (const value of values) {
     const draft = checkDocument(file, value, problems);
     if (draft !== undefined) drafts.push(draft);
   }

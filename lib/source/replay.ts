@@ -1,14 +1,22 @@
 /**
- * The replay source: Tracee JSON-lines events from a file, stdin or any byte stream.
+ * The replay source: Tracee JSON-lines events from a file, a named pipe, stdin or any byte
+ * stream.
  *
- * One batch per chunk read. A line that is not a Tracee event is reported with its
- * line number, counted and skipped: a damaged recording never stops a replay.
+ * One batch per chunk read. A line that is not a Tracee event sluice can carry (not JSON, the
+ * wrong shape or types, nested too deeply, longer than {@link MAX_LINE_BYTES}) is reported
+ * with its line number, counted and skipped: a damaged or hostile recording never stops a
+ * replay, and never costs more memory than one line of the bound.
  *
  * @module
  */
 
 import type { Event } from "../events/event.ts";
+import { eventProblem } from "./event_shape.ts";
+import { type Line, readLines } from "./line_reader.ts";
 import type { EventSource } from "./source.ts";
+
+/** The longest line replayed; a longer one is skipped without being held in memory. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /** Options of {@link createReplaySource}. */
 export interface ReplayOptions {
@@ -16,20 +24,28 @@ export interface ReplayOptions {
   warn?: (line: string) => void;
   /** Names the input in warnings; default `input`. */
   label?: string;
+  /** The longest line kept, in bytes. @default {MAX_LINE_BYTES} */
+  maxLineBytes?: number;
 }
 
-/** Why a parsed line is not an event, or `undefined` when it is one. */
-export function eventProblem(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return "not a JSON object";
-  const event = value as Record<string, unknown>;
-  if (typeof event.name !== "string" || event.name === "") {
-    return "eventName" in event
-      ? "Tracee's older flat event shape (eventName) is not supported: record with the current json format"
-      : 'no "name"';
+/** Paths that name sluice's own standard input (Deno opens them only with --allow-all). */
+const STDIN_NAMES = new Set(["-", "/dev/stdin", "/proc/self/fd/0", "/dev/fd/0"]);
+
+/** True when `path` means sluice's standard input. */
+export function isStdin(path: string): boolean {
+  return STDIN_NAMES.has(path);
+}
+
+/** Why a line is skipped, or the event it holds. */
+function parseLine(line: Line, maxLineBytes: number): Event | string {
+  if ("tooLong" in line) return `${line.tooLong} bytes long, more than the ${maxLineBytes} a line may have`;
+  let value: unknown;
+  try {
+    value = JSON.parse(line.text);
+  } catch (error) {
+    return `not JSON (${(error as Error).message})`;
   }
-  if (typeof event.timestamp !== "string") return 'no "timestamp" string';
-  if (typeof event.id !== "number") return 'no numeric "id"';
-  return undefined;
+  return eventProblem(value) ?? (value as Event);
 }
 
 /** Replays events from `input`, a byte stream of JSON lines. */
@@ -38,82 +54,41 @@ export function createReplaySource(
   options: ReplayOptions = {},
 ): EventSource {
   const label = options.label ?? "input";
-  let stopped = false;
-  let reader: ReadableStreamDefaultReader<string> | undefined;
-  let lineNumber = 0;
-  let malformed = 0;
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  const stopping = new AbortController();
+  let skipped = 0;
   let replayed = 0;
 
-  const parse = (line: string, batch: Event[]) => {
-    lineNumber++;
-    if (line.length === 0 || line.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      malformed++;
-      options.warn?.(`${label}:${lineNumber}: not JSON (${(error as Error).message}); line skipped`);
-      return;
-    }
-    const problem = eventProblem(value);
-    if (problem !== undefined) {
-      malformed++;
-      options.warn?.(`${label}:${lineNumber}: ${problem}; line skipped`);
-      return;
-    }
-    batch.push(value as Event);
-  };
-
   async function* batches(): AsyncGenerator<Event[]> {
-    reader = input.pipeThrough(new TextDecoderStream()).getReader();
-    let rest = "";
-    try {
-      while (!stopped) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        const batch: Event[] = [];
-        let start = 0;
-        let end = value.indexOf("\n");
-        if (end >= 0) {
-          parse(rest + value.slice(0, end), batch);
-          rest = "";
-          start = end + 1;
-          while ((end = value.indexOf("\n", start)) >= 0) {
-            parse(value.slice(start, end), batch);
-            start = end + 1;
-          }
+    const lines = readLines(input, { maxLineBytes, signal: stopping.signal });
+    for await (const chunk of lines) {
+      const batch: Event[] = [];
+      for (const line of chunk) {
+        if ("text" in line && line.text.trim() === "") continue;
+        const parsed = parseLine(line, maxLineBytes);
+        if (typeof parsed !== "string") {
+          batch.push(parsed);
+          continue;
         }
-        rest += value.slice(start);
-        if (batch.length > 0) {
-          replayed += batch.length;
-          yield batch;
-        }
+        skipped++;
+        options.warn?.(`${label}:${line.number}: ${parsed}; line skipped`);
       }
-      if (!stopped && rest !== "") {
-        const batch: Event[] = [];
-        parse(rest, batch);
-        if (batch.length > 0) {
-          replayed += batch.length;
-          yield batch;
-        }
+      if (batch.length > 0) {
+        replayed += batch.length;
+        yield batch;
       }
-    } finally {
-      await reader.cancel().catch(() => {});
     }
   }
 
   return {
     batches,
-    stop() {
-      stopped = true;
-      reader?.cancel().catch(() => {});
-    },
-    stats: () => ({ "replayed events": replayed, "skipped lines": malformed }),
+    stop: () => stopping.abort(),
+    stats: () => ({ "replayed events": replayed, "skipped lines": skipped }),
   };
 }
 
-/** Replays the JSON-lines file at `path`, or standard input when `path` is `-`. */
+/** Replays the JSON-lines file, named pipe or device at `path`, or standard input (`-`, `/dev/stdin`). */
 export async function openReplaySource(path: string, options: ReplayOptions = {}): Promise<EventSource> {
-  const input = path === "-" ? Deno.stdin.readable : (await Deno.open(path, { read: true })).readable;
-  return createReplaySource(input, { label: path === "-" ? "stdin" : path, ...options });
+  const input = isStdin(path) ? Deno.stdin.readable : (await Deno.open(path, { read: true })).readable;
+  return createReplaySource(input, { label: isStdin(path) ? "stdin" : path, ...options });
 }
