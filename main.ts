@@ -11,14 +11,15 @@
 import { parseCli, USAGE, UsageError } from "./lib/cli/args.ts";
 import { type Plan, PlanError, planRun } from "./lib/cli/plan.ts";
 import { startRun } from "./lib/cli/run.ts";
-import { configureLog, log } from "./lib/log.ts";
+import { applyLogSettings } from "./lib/cli/log_setup.ts";
+import { log } from "./lib/log.ts";
 
 /** Runs sluice with `args` and returns the exit status. */
 export async function main(args: readonly string[]): Promise<number> {
   let plan: Plan;
   try {
     const options = parseCli(args);
-    configureLog({ level: options.log });
+    applyLogSettings(options.logging);
     if (options.help) {
       console.log(USAGE);
       return 0;
