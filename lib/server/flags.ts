@@ -51,7 +51,9 @@ export function parseServerFlags(
     const equals = value.indexOf("=");
     const key = equals < 0 ? value : value.slice(0, equals);
     if (UNSUPPORTED.has(key)) {
-      problems.push(`--server ${value}: Tracee's ${key} is not supported by sluice (it serves metrics and healthz)`);
+      problems.push(
+        `--server ${value}: Tracee's ${key} is not supported by sluice (it serves metrics and healthz)`,
+      );
     } else if (key === "http-address" && equals >= 0) {
       const parsed = parseHttpAddress(value.slice(equals + 1));
       if (typeof parsed === "string") problems.push(parsed);
