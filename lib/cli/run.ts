@@ -12,6 +12,7 @@ import { openReplaySource } from "../source/replay.ts";
 import type { EventSource } from "../source/source.ts";
 import { createRouter, type Router } from "../streams/router.ts";
 import type { Plan } from "./plan.ts";
+import { operate, type Operated } from "./operate.ts";
 import { log } from "../log.ts";
 
 const warn = (line: string) => log.warn(line);
@@ -74,6 +75,15 @@ export async function startRun(plan: Plan): Promise<number> {
     await router.close().catch(() => {});
     return 1;
   }
+  let operated: Operated;
+  try {
+    operated = await operate(plan, { router, destinations: [...destinations.values()], source });
+  } catch (error) {
+    warn((error as Error).message);
+    source.stop();
+    await router.close().catch(() => {});
+    return 1;
+  }
 
   // `deno task` forwards the terminal's SIGINT to a child that also got it from the
   // process group, so a repeat within a second is the same Ctrl-C, not a second one.
@@ -94,7 +104,10 @@ export async function startRun(plan: Plan): Promise<number> {
 
   let status = 0;
   try {
-    await runPipeline({ source, policies: plan.policies, router }, { onSourceEnd: () => stopping.abort() });
+    await runPipeline(
+      { source, policies: plan.policies, router: operated.router },
+      { onSourceEnd: () => stopping.abort() },
+    );
   } catch (error) {
     warn(`failure while running: ${(error as Error).message}`);
     status = 1;
@@ -103,5 +116,6 @@ export async function startRun(plan: Plan): Promise<number> {
     Deno.removeSignalListener("SIGTERM", onSignal);
   }
   for (const line of summaryLines(router, destinations.values(), source.stats())) log.info(line);
+  await operated.close();
   return status;
 }
