@@ -21,11 +21,13 @@ export interface Need {
   why: string;
 }
 
+const bit = (need: Need): bigint => capabilityBit(need.capability)!;
+
 /** What tracing the kernel needs after attach; `bpfGated`: see {@link bpfCallsNeedCapability}. */
 export function kernelNeeds(bpfGated: boolean): Need[] {
   const needs = [{
     capability: "cap_sys_ptrace",
-    why: "reading /proc/PID/exe of other users' processes (executable paths)",
+    why: "reading /proc/PID/exe for executable paths (as uid 65534, sluice reads no other user's without it)",
   }];
   if (bpfGated) {
     needs.push({
@@ -53,16 +55,22 @@ export function restrictPrivileges(settings: CapabilitySettings, context: { kern
     log.debug(`capabilities: not dropped, libc is not reachable (${(error as Error).message})`);
     return;
   }
-  if (readCapabilities(libc).permitted === 0n) {
+  const { permitted } = readCapabilities(libc);
+  if (permitted === 0n) {
     log.debug("capabilities: none to drop");
     return;
   }
-  const needs = context.kernel ? kernelNeeds(bpfCallsNeedCapability(libc)) : [];
-  let keep = settings.add & ~settings.drop;
-  for (const need of needs) keep |= capabilityBit(need.capability)! & ~settings.drop;
+  const wanted = (context.kernel ? kernelNeeds(bpfCallsNeedCapability(libc)) : [])
+    .filter((need) => (settings.drop & bit(need)) === 0n);
+  for (const need of wanted.filter((n) => (permitted & bit(n)) === 0n)) {
+    const flag = need.capability.replace(/^cap_/, "").toUpperCase();
+    log.warn(
+      `capabilities: ${need.capability} is not available, so sluice goes without ${need.why} (grant it; containers: --cap-add ${flag})`,
+    );
+  }
+  const keep = wanted.reduce((set, need) => set | bit(need), settings.add & ~settings.drop);
   const result = dropPrivileges(keep, libc);
-  const reasons = needs.filter((n) => (result.kept & capabilityBit(n.capability)!) !== 0n)
-    .map((n) => `${n.capability}: ${n.why}`);
+  const reasons = wanted.filter((n) => (result.kept & bit(n)) !== 0n).map((n) => `${n.capability}: ${n.why}`);
   log.debug(
     `capabilities: running as uid ${result.uid} with ${capabilityNames(result.kept)}` +
       (reasons.length > 0 ? ` (${reasons.join("; ")})` : ""),
