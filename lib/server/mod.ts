@@ -13,7 +13,6 @@ import { serve } from "./server.ts";
 import type { ServerSettings } from "./flags.ts";
 import { readRun, type RunParts } from "./snapshot.ts";
 
-export { parseServerFlags, type ServerSettings } from "./flags.ts";
 export { countingRouter } from "./event_counts.ts";
 
 /** A running `--server`. */
