@@ -13,7 +13,8 @@ import { parseCli, USAGE, UsageError } from "./lib/cli/args.ts";
 import { type Plan, PlanError, planRun } from "./lib/cli/plan.ts";
 import { revokePermissions, unneededPermissions } from "./lib/cli/permissions.ts";
 import { startRun } from "./lib/cli/run.ts";
-import { configureLog, log } from "./lib/log.ts";
+import { applyLogSettings } from "./lib/cli/log_setup.ts";
+import { log } from "./lib/log.ts";
 
 /** Runs sluice with `args` and returns the exit status. */
 export async function main(args: readonly string[]): Promise<number> {
@@ -21,7 +22,7 @@ export async function main(args: readonly string[]): Promise<number> {
   try {
     const options = parseCli(args);
     revokePermissions(unneededPermissions(options));
-    configureLog({ level: options.log });
+    applyLogSettings(options.logging);
     if (options.help) {
       console.log(USAGE);
       return 0;

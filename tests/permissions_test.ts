@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseCli } from "../lib/cli/args.ts";
-import { unneededPermissions } from "../lib/cli/permissions.ts";
+import { unneededOnceStarted, unneededPermissions } from "../lib/cli/permissions.ts";
 import { makeBatch } from "./_events.ts";
 import { collector, receiver } from "./_receivers.ts";
 import { MAIN, sluice, START_FLAGS } from "./_sluice.ts";
@@ -15,7 +15,9 @@ async function recording(count: number): Promise<string> {
 Deno.test("only a run on the live kernel keeps ffi and run", () => {
   assert.deepEqual(unneededPermissions(parseCli([])), []);
   assert.deepEqual(unneededPermissions(parseCli(["-e", "openat", "-o", "json"])), []);
-  assert.deepEqual(unneededPermissions(parseCli(["--input", "x.jsonl"])), ["ffi", "run"]);
+  assert.deepEqual(unneededPermissions(parseCli(["--input", "x.jsonl"])), ["run"]);
+  assert.deepEqual(unneededOnceStarted(parseCli(["--input", "x.jsonl"])), ["ffi"]);
+  assert.deepEqual(unneededOnceStarted(parseCli([])), []);
   assert.deepEqual(unneededPermissions(parseCli(["validate"])), ["ffi", "run"]);
 });
 
@@ -33,7 +35,7 @@ Deno.test("replay and validate run without --allow-ffi and --allow-run granted a
   }
 });
 
-Deno.test("under the start task, a replay has given up ffi and run before reading its input", async () => {
+Deno.test("under the start task, a replay has given up run before reading its input and ffi once started", async () => {
   const dir = await Deno.makeTempDir();
   const input = await recording(3);
   const script = join(dir, "probe.ts");

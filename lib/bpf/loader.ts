@@ -1,10 +1,12 @@
 /**
  * Loads sluice's BPF object through libbpf: open, choose programs, load, attach, find maps, and
- * detach and close in reverse order. libbpf's own log goes to stderr only when asked (`--log debug`).
+ * detach and close in reverse order. libbpf's own log goes to sluice's reporter at debug level when
+ * asked (`--log debug`).
  *
  * @module
  */
 
+import { log } from "../log.ts";
 import { cString, describeErrno, errno, type Libbpf, type Libc, openLibraries } from "./libbpf.ts";
 
 /** A load or attach step the kernel or libbpf refused; the message is one line saying what to do. */
@@ -117,8 +119,11 @@ class LibbpfLog {
       (_level, format, args) => {
         const n = libc.vsnprintf(buffer, BigInt(buffer.length), format, args);
         const text = decoder.decode(buffer.subarray(0, Math.max(0, Math.min(n, buffer.length - 1))));
-        if (debug) Deno.stderr.writeSync(new TextEncoder().encode(text));
-        for (const line of text.split("\n")) if (line !== "") this.lines.push(line);
+        for (const line of text.split("\n")) {
+          if (line === "") continue;
+          if (debug) log.debug(line);
+          this.lines.push(line);
+        }
         if (this.lines.length > LOG_LINES_KEPT) this.lines.splice(0, this.lines.length - LOG_LINES_KEPT);
         return 0;
       },

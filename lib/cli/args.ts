@@ -5,6 +5,9 @@
  */
 
 import { parseArgs } from "node:util";
+import { type CapabilitySettings, parseCapabilityFlags } from "../privileges/flags.ts";
+import { parseServerFlags, type ServerSettings } from "../server/flags.ts";
+import { type LogSettings, parseLogFlags } from "./log_flags.ts";
 
 /** What the user asked for. */
 export interface CliOptions {
@@ -17,6 +20,12 @@ export interface CliOptions {
   scope: string[];
   events: string[];
   log: "debug" | "info" | "warn" | "error";
+  /** Every `--log`/`--logging` form: level, format, file. */
+  logging: LogSettings;
+  /** `--server`: the metrics and health server; undefined when not asked for. */
+  server?: ServerSettings;
+  /** `--capabilities`: what to keep once started. */
+  capabilities: CapabilitySettings;
   help: boolean;
 }
 
@@ -43,14 +52,17 @@ Flags:
   -e, --events NAME[,..]   repeatable; events to trace (default: every known event but openat)
   -s, --scope EXPR         repeatable; scope of the command-line policy (comm=bash, pid>=1000, container, ...)
   -p, --policy FILE|DIR    repeatable; Tracee policy files (a folder loads every .yaml, .yml, .json)
-  --log LEVEL              debug | info | warn | error (default info); debug also shows libbpf's log
+  -l, --log LEVEL          debug | info | warn | error (default info); debug also shows libbpf's log.
+                           Tracee's --logging forms: level=LEVEL, file=PATH; and format=json
+  --server OPTION          repeatable; Tracee's forms: metrics, healthz, http-address=HOST:PORT
+                           (default 127.0.0.1:3366): Prometheus text on /metrics, /healthz
+  --capabilities OPTION    repeatable; Tracee's forms: bypass=true (keep every capability),
+                           add=cap_a,cap_b, drop=cap_a (adjust what is kept after start)
   -h, --help               this text
 
 Exit status: 0 done (every event a block-mode stream accepted was delivered), 1 a failure while
 running, 2 bad usage or configuration (nothing started), 3 events accepted by a block-mode stream
 were not delivered (the last line says which destination lost how many).`;
-
-const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 /** Parses `args` (without the program name); throws {@link UsageError} naming the bad flag or value. */
 export function parseCli(args: readonly string[]): CliOptions {
@@ -67,7 +79,10 @@ export function parseCli(args: readonly string[]): CliOptions {
         policy: { type: "string", short: "p", multiple: true },
         scope: { type: "string", short: "s", multiple: true },
         events: { type: "string", short: "e", multiple: true },
-        log: { type: "string", short: "l" },
+        log: { type: "string", short: "l", multiple: true },
+        logging: { type: "string", multiple: true },
+        server: { type: "string", multiple: true },
+        capabilities: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -78,10 +93,11 @@ export function parseCli(args: readonly string[]): CliOptions {
   if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== "validate")) {
     throw new UsageError(`unexpected argument "${positionals.join(" ")}": the only command is "validate"`);
   }
-  const log = values.log ?? "info";
-  if (!(LOG_LEVELS as readonly string[]).includes(log)) {
-    throw new UsageError(`--log: expected one of ${LOG_LEVELS.join(", ")}, got "${log}"`);
-  }
+  const logging = parseLogFlags([...values.log ?? [], ...values.logging ?? []]);
+  const server = parseServerFlags(values.server ?? []);
+  const capabilities = parseCapabilityFlags(values.capabilities ?? []);
+  const problems = [...logging.problems, ...server.problems, ...capabilities.problems];
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
   if (values.config === "") throw new UsageError("--config: expected a file path, got an empty value");
   if (values.input === "") throw new UsageError('--input: expected a file path or "-", got an empty value');
   return {
@@ -92,7 +108,10 @@ export function parseCli(args: readonly string[]): CliOptions {
     policy: values.policy ?? [],
     scope: values.scope ?? [],
     events: values.events ?? [],
-    log: log as CliOptions["log"],
+    log: logging.settings.level,
+    logging: logging.settings,
+    server: server.settings,
+    capabilities: capabilities.settings,
     help: values.help ?? false,
   };
 }

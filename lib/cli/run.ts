@@ -18,6 +18,7 @@ import type { EventSource } from "../source/source.ts";
 import { blockModeLosses, type DeliveryCounters, summaryLines } from "../streams/counters.ts";
 import { createRouter, type Router } from "../streams/router.ts";
 import type { Plan } from "./plan.ts";
+import { operate, type Operated } from "./operate.ts";
 import { log } from "../log.ts";
 
 /** Exit status: everything accepted was delivered (or, in drop mode, counted). */
@@ -116,6 +117,15 @@ export async function startRun(plan: Plan): Promise<number> {
     await router.close().catch(() => {});
     return EXIT_FAILURE;
   }
+  let operated: Operated;
+  try {
+    operated = await operate(plan, { router, source });
+  } catch (error) {
+    log.error((error as Error).message);
+    source.stop();
+    await router.close().catch(() => {});
+    return EXIT_FAILURE;
+  }
 
   const stopped = Promise.withResolvers<void>();
   const removeListeners = onSignals(() => {
@@ -132,7 +142,7 @@ export async function startRun(plan: Plan): Promise<number> {
   Deno.addSignalListener("SIGHUP", onHangup);
 
   let status = EXIT_OK;
-  const running = runPipeline({ source, policies: plan.policies, router }, {
+  const running = runPipeline({ source, policies: plan.policies, router: operated.router }, {
     onSourceEnd: () => draining.abort(),
   })
     .catch((error) => {
@@ -149,6 +159,7 @@ export async function startRun(plan: Plan): Promise<number> {
   for (const [key, value] of Object.entries(source.stats())) log.info(`${key}: ${value}`);
   const loss = lossLine(counters);
   if (loss !== undefined) log.error(loss);
+  await operated.close();
   if (status !== EXIT_OK) return status;
   return loss === undefined ? EXIT_OK : EXIT_LOST;
 }
