@@ -25,6 +25,7 @@ const event = (name: string) => {
   assert.ok(definition, name);
   return definition;
 };
+const typeOf = (name: string, field: string) => event(name).fields.find((f) => f.name === field)?.type;
 
 Deno.test("catalog: v1beta1 ids of known events, and lookup by id", () => {
   const ids: Record<string, number> = {
@@ -78,7 +79,6 @@ Deno.test("catalog: fields in Tracee's order with Tracee's decode, Go type and J
     { name: "mode", type: "u_int32", decode: "u16", cType: "uint16" },
     { name: "returnValue", type: "int64", decode: "long", cType: "int64" },
   ]);
-  const typeOf = (name: string, field: string) => event(name).fields.find((f) => f.name === field)?.type;
   assert.equal(typeOf("setuid", "uid"), "int32");
   assert.equal(typeOf("ptrace", "addr"), "pointer");
   assert.equal(typeOf("sched_process_exit", "exit_code"), "int32");
@@ -122,6 +122,12 @@ Deno.test("catalog: the JSON type key of each Decode, as Tracee's marshaller wri
       assert.equal(f.type, dataTypeOf(f.decode), `${e.name}.${f.name}`);
     }
   }
+  // Fields Tracee fills in user space: the key of the Go value its conversion is given.
+  assert.equal(typeOf("net_packet_http", "src"), "str", "net.IP is written as its text");
+  assert.equal(typeOf("net_packet_http", "src_port"), "u_int32");
+  assert.equal(typeOf("sched_process_fork", "start_time"), "u_int64", "time.Time as nanoseconds");
+  assert.equal(typeOf("net_flow_tcp_begin", "src_dns"), "str_array");
+  assert.equal(typeOf("hooked_seq_ops", "hooked_seq_ops"), "hooked_seq_ops");
   assert.throws(() => parseField("x:nope"), /unknown decode nope/);
   assert.throws(() => parseField("x:none:chan int"), /no JSON type key .* chan int/);
 });

@@ -107,7 +107,8 @@ const KEY_OF_GO_TYPE: Record<string, DataType> = {
   "time.Time": "u_int64",
   string: "str",
   "[]byte": "bytes",
-  "net.IP": "bytes",
+  // An address Tracee's packet code puts in a field it declares no type for: written as its text.
+  "net.IP": "str",
   bool: "bool",
   "[]string": "str_array",
   "[2]int": "int32_array",

@@ -10,7 +10,8 @@
 // - syscall: the x86_64 syscall number; null for other events and for 32-bit-only syscalls.
 // - sets: Tracee's sets, space-separated.
 // - fields: NAME:DECODE[:GOTYPE], space-separated: DECODE is Tracee's DecodeAs ("none" where it has none),
-//   GOTYPE its ArgMeta.Type where that is not DECODE's own Go type.
+//   GOTYPE its ArgMeta.Type where that is not DECODE's own Go type; where Tracee declares none
+//   (net_packet_http's src, dst and ports), the Go type of the value Tracee's code puts there.
 // - dependsOn: the events it is made from. probes: KIND/TARGET of every probe it needs, its dependencies'
 //   included (SYS: the generic syscall path; arm64's syscall wrappers left out); a trailing "?" marks a
 //   probe Tracee can do without.
