@@ -182,7 +182,7 @@ Deno.test("undeclared-by-stream destinations go to default-stream; a declared de
     stream("s", ["b"]),
     stream(DEFAULT_STREAM, ["a", "c"]),
   ]);
-  const tuned = resolve({ yaml: yaml(text), flags: ["streams.default-stream.buffer.mode=drop"] });
+  const tuned = resolve({ yaml: yaml(text + "    - name: default-stream\n      buffer: {mode: drop}\n") });
   assert.deepEqual(tuned.config.streams, [
     stream("s", ["b"]),
     stream(DEFAULT_STREAM, ["a", "c"], { buffer: { size: 1024, mode: "drop" } }),
@@ -198,38 +198,56 @@ Deno.test("undeclared-by-stream destinations go to default-stream; a declared de
   );
 });
 
-Deno.test("flags merge into the file's entries by name and append new ones", () => {
-  const { config } = resolve({
+Deno.test("--output flags replace the file's output: section, as in Tracee; a notice says so", () => {
+  const { config, notices } = resolve({
     yaml: fixture("seed_tracing.yaml"),
-    flags: [
-      "streams.tracing.buffer.mode=drop",
-      "streams.tracing.buffer.size=4096",
-      "destinations.json_destination.path=/tmp/sluice-j.json",
-      "destinations.extra.format=json",
-      "destinations.extra.path=/tmp/sluice-extra.json",
-      "table",
-    ],
+    flags: ["destinations.extra.format=json", "destinations.extra.path=/tmp/sluice-extra.json", "table"],
   });
   assert.deepEqual(config, {
     destinations: [
-      { name: "json_destination", type: "file", format: "json", path: "/tmp/sluice-j.json" },
       { name: "extra", type: "file", format: "json", path: "/tmp/sluice-extra.json" },
       { name: "stdouttable", type: "file", format: "table", path: "stdout" },
     ],
-    streams: [
-      stream("tracing", ["json_destination"], { buffer: { size: 4096, mode: "drop" } }),
-      stream(DEFAULT_STREAM, ["extra", "stdouttable"]),
-    ],
+    streams: [stream(DEFAULT_STREAM, ["extra", "stdouttable"])],
   });
+  assert.deepEqual(notices, [
+    `notice: --output given: it replaces the output: section of ${
+      fixture("seed_tracing.yaml").path
+    }, as in Tracee`,
+  ]);
+  // No output: section, no notice.
+  assert.deepEqual(resolve({ yaml: yaml("log:\n  level: info\n"), flags: ["json"] }).notices, []);
 });
 
-Deno.test("a list flag replaces the file's list; repeating it adds", () => {
-  const text =
-    "output:\n  destinations: [{name: a, path: /tmp/a}, {name: b, path: /tmp/b}, {name: c, path: /tmp/c}]\n" +
-    "  streams: [{name: s, destinations: [a], filters: {events: [execve]}}]\n";
+Deno.test("the file's output: may be a list of --output values (Tracee's list form)", () => {
+  const list = resolve({
+    yaml: yaml(
+      "output:\n  - json:/tmp/a.json\n  - streams.s.destinations=/tmp/a.jsonjson\n  - sort-events\n",
+    ),
+  });
+  const flags = resolve({
+    flags: ["json:/tmp/a.json", "streams.s.destinations=/tmp/a.jsonjson", "sort-events"],
+  });
+  assert.deepEqual(list.config, flags.config);
+  assert.equal(list.config.sortEvents, true);
+  const problems = problemsOf({ yaml: yaml("output:\n  - json\n  - {a: 1}\n  - bogus\n") });
+  assert.equal(
+    problems[0],
+    '--config /etc/sluice.yaml: output[1]: expected an --output value (text), got {"a":1}',
+  );
+  assert.match(problems[1], /^--config \/etc\/sluice\.yaml: output\[2\] bogus: unknown output flag/);
+  assert.match(
+    problemsOf({ yaml: yaml("output: [json, bogus]\n") })[0],
+    /^--config \/etc\/sluice\.yaml: output\[1\] bogus: unknown output flag/,
+  );
+});
+
+Deno.test("a list flag replaces an earlier value only when given again; repeating it adds", () => {
   const { config } = resolve({
-    yaml: yaml(text),
     flags: [
+      "destinations.a.path=/tmp/a",
+      "destinations.b.path=/tmp/b",
+      "destinations.c.path=/tmp/c",
       "streams.s.destinations=b",
       "streams.s.destinations=c",
       "streams.s.filters.events=openat,connect",
@@ -278,20 +296,39 @@ Deno.test("short forms: names, paths, formats", () => {
   ]);
 });
 
-Deno.test("--output none: no destinations; replaces the file's output; alone only", () => {
+Deno.test("none turns the default stdout table off; other outputs still work, stdout ones conflict", () => {
   assert.deepEqual(resolve({ flags: ["none"] }).config, { destinations: [], streams: [] });
   assert.deepEqual(resolve({ yaml: fixture("seed_tracing.yaml"), flags: ["none"] }).config, {
     destinations: [],
     streams: [],
   });
+  assert.deepEqual(resolve({ yaml: yaml("output:\n  none: true\n") }).config, {
+    destinations: [],
+    streams: [],
+  });
+  assert.deepEqual(resolve({ flags: ["none", "json:/tmp/x.json"] }).config.destinations, [
+    { name: "/tmp/x.jsonjson", type: "file", format: "json", path: "/tmp/x.json" },
+  ]);
   assert.deepEqual(problemsOf({ flags: ["none", "json"] }), [
-    '--output none: means no output at all, so it cannot be combined with "json"',
+    '--output none: turns stdout off, so it cannot be combined with "json", which writes there',
+  ]);
+  assert.deepEqual(problemsOf({ flags: ["none:/tmp/x"] }), [
+    '--output none:/tmp/x: "none" takes no path or value',
+  ]);
+});
+
+Deno.test("sort-events: from a flag or the file; takes no value", () => {
+  assert.equal(resolve({ flags: ["sort-events"] }).config.sortEvents, true);
+  assert.equal(resolve({ yaml: yaml("output:\n  sort-events: true\n") }).config.sortEvents, true);
+  assert.equal(resolve({ flags: ["json"] }).config.sortEvents, undefined);
+  assert.deepEqual(problemsOf({ flags: ["sort-events:x"] }), [
+    '--output sort-events:x: "sort-events" takes no path or value',
   ]);
 });
 
 Deno.test("bad flag forms each name the flag", () => {
   const usage = "expected destinations.NAME.FIELD=VALUE, streams.NAME.FIELD=VALUE or one of table, json, " +
-    "json:PATH[,PATH], table:PATH[,PATH], gotemplate=TEMPLATE[:PATH], webhook:URL, forward:URL, none";
+    "json:PATH[,PATH], table:PATH[,PATH], gotemplate=TEMPLATE[:PATH], webhook:URL, forward:URL, none, sort-events";
   assert.deepEqual(
     problemsOf({
       flags: [
@@ -348,7 +385,7 @@ Deno.test("unknown fields at every level of output are errors; other top-level k
     "destinations.json_destination.colour: unknown field; expected one of name, type, format, path, url",
     "streams.tracing.filters.severity: unknown field; expected one of events, policies",
     "streams.tracing.buffer.speed: unknown field; expected one of size, mode",
-    "sinks: unknown field; expected one of destinations, streams",
+    "sinks: unknown field; expected one of none, sort-events, destinations, streams",
   ]);
   assert.deepEqual(resolve({ yaml: fixture("other_tracee_keys.yaml") }).config.destinations, [
     { name: "events_file", type: "file", format: "json", path: "/tmp/sluice-events.json" },
@@ -530,14 +567,8 @@ Deno.test("every problem is reported together: flags, shape and cross-field rule
         mode: fast
         size: 0
 `),
-      flags: ["bogus", "destinations.hook.colour=red"],
     }),
     [
-      "--output bogus: unknown output flag; expected destinations.NAME.FIELD=VALUE, streams.NAME.FIELD=VALUE or " +
-      "one of table, json, json:PATH[,PATH], table:PATH[,PATH], gotemplate=TEMPLATE[:PATH], webhook:URL, " +
-      "forward:URL, none",
-      '--output destinations.hook.colour=red: unknown destination field "colour"; expected ' +
-      "destinations.NAME.FIELD=VALUE with FIELD one of type, format, path, url",
       "streams.s.buffer.size: expected a positive integer, got 0",
       'streams.s.buffer.mode: expected "block" or "drop", got "fast"',
       "destinations.hook.url: required for a webhook destination",
@@ -557,7 +588,7 @@ Deno.test("YAML syntax errors name the file and line", () => {
     /^--config \/etc\/sluice\.yaml: line 3, /,
   );
   assert.deepEqual(problemsOf({ yaml: yaml("output: 3\n") }), [
-    "output: expected a mapping with destinations and streams, got 3",
+    "output: expected a mapping with destinations and streams, or a list of --output values, got 3",
   ]);
   assert.deepEqual(problemsOf({ yaml: yaml("- a\n") }), [
     "--config /etc/sluice.yaml: expected a mapping of settings at the top level, got a list",

@@ -35,6 +35,8 @@ export interface StreamConfig {
 export interface OutputConfig {
   destinations: DestinationConfig[];
   streams: StreamConfig[];
+  /** Present when `sort-events` was asked for: events are delivered in timestamp order. */
+  sortEvents?: true;
 }
 
 /** The name Tracee gives the stream that collects destinations no stream names. */
