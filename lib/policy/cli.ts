@@ -34,7 +34,7 @@ export function cliDraft(
     return rule;
   };
   for (const flag of input.events) {
-    const problem = addEventFlag(flag.trim(), ruleFor, excluded);
+    const problem = addEventFlag(flag, ruleFor, excluded);
     if (problem !== undefined) problems.push(`--events ${flag}: ${problem}`);
   }
   for (const name of excluded) {
@@ -57,6 +57,8 @@ export function cliDraft(
   return draft;
 }
 
+const padded = (text: string) => /^\s|\s$/.test(text);
+
 function addEventFlag(
   flag: string,
   ruleFor: (event: string, where: string) => DraftRule,
@@ -66,8 +68,9 @@ function addEventFlag(
   const at = flag.search(/[=!<>]/);
   const selector = at < 0 ? flag : flag.slice(0, at);
   if (at < 0 && !flag.includes(".")) {
-    for (const name of flag.split(",").map((n) => n.trim())) {
+    for (const name of flag.split(",")) {
       if (name === "" || name === "-") return "has an empty event name";
+      if (padded(name) || padded(name.replace(/^-/, ""))) return `remove the whitespace around "${name}"`;
       if (name.startsWith("-")) excluded.add(name.slice(1));
       else {
         const names = expand(name);
@@ -78,15 +81,19 @@ function addEventFlag(
     return undefined;
   }
   const parts = selector.split(".");
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p.trim() === "")) {
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === "")) {
     return "expected NAME, NAME.data.FIELD<op>VALUE, NAME.retval<op>N or NAME.scope.FIELD<op>VALUE";
   }
+  const spaced = parts.find(padded);
+  if (spaced !== undefined) return `remove the whitespace around "${spaced}"`;
   const [event, kind, field] = parts;
   const rest = at < 0 ? "" : flag.slice(at);
   let filter: string;
   if (kind === "retval" && field === undefined) filter = "retval" + rest;
-  else if ((kind === "data" || kind === "args") && field !== undefined) filter = `data.${field}${rest}`;
-  else if ((kind === "scope" || kind === "context") && field !== undefined) filter = field + rest;
+  else if (kind === "data" || kind === "args") {
+    if (field === undefined) return "the data field's name is missing (NAME.data.FIELD<op>VALUE)";
+    filter = `data.${field}${rest}`;
+  } else if ((kind === "scope" || kind === "context") && field !== undefined) filter = field + rest;
   else return `"${kind}" is not a filter kind (use data, args, retval or scope)`;
   if (kind !== "scope" && kind !== "context" && rest === "") {
     return "the filter needs an operator and a value";
