@@ -9,7 +9,7 @@
 
 import { dirname } from "node:path";
 import type { Event } from "../events/event.ts";
-import type { Formatter } from "../format/format.ts";
+import { formatBatch, formatFailureReporter, type Formatter } from "../format/format.ts";
 import { type BatchSink, type Destination, newMetrics, sinkDestination } from "./destination.ts";
 
 /** How often buffered lines are written out even when the buffer is not full. */
@@ -98,6 +98,7 @@ export function createFileDestination(name: string, options: FileDestinationOpti
     return writing;
   };
 
+  const reportFormatFailures = formatFailureReporter(name, (line) => options.warn?.(line));
   const timer = setInterval(flush, FLUSH_INTERVAL_MS);
   Deno.unrefTimer(timer);
 
@@ -108,12 +109,14 @@ export function createFileDestination(name: string, options: FileDestinationOpti
         metrics.failed += batch.length;
         throw readerGone;
       }
-      for (const event of batch) {
-        const line = formatter.format(event);
+      const formatted = formatBatch(formatter, batch);
+      metrics.failed += formatted.failures.length;
+      reportFormatFailures(formatted.failures);
+      for (const line of formatted.lines) {
         lines.push(line);
         bytes += line.length + 1;
       }
-      events += batch.length;
+      events += formatted.lines.length;
       if (bytes >= FLUSH_BYTES) return flush();
     },
     async close() {

@@ -12,7 +12,7 @@ import type { DestinationConfig } from "../config/types.ts";
 import type { Event } from "../events/event.ts";
 import { log } from "../log.ts";
 import { createFormatter } from "../format/create.ts";
-import type { Formatter } from "../format/format.ts";
+import { FormatError, formatFailureReporter, type Formatter } from "../format/format.ts";
 import { type BatchSink, type Destination, newMetrics, sinkDestination } from "./destination.ts";
 import {
   DROP_MODE_ATTEMPTS,
@@ -119,12 +119,21 @@ export function createForwardDestination(
     await release(old);
   };
 
+  const reportFormatFailures = formatFailureReporter(config.name, warn);
+
   const send = async (batch: Event[]): Promise<void> => {
-    let pending: [Record, EventTime][] = batch.map((
-      e,
-    ) => [{ event: formatter.format(e) }, eventTime(e.timestamp)]);
+    let pending: [Record, EventTime][] = [];
+    for (const e of batch) {
+      try {
+        pending.push([{ event: formatter.format(e) }, eventTime(e.timestamp)]);
+      } catch (error) {
+        if (!(error instanceof FormatError)) throw error;
+        metrics.failed++;
+        reportFormatFailures([error]);
+      }
+    }
     if (clock.abandoned) {
-      metrics.failed += batch.length;
+      metrics.failed += pending.length;
       return;
     }
     let delay = 0;

@@ -11,6 +11,7 @@ import type { DestinationConfig } from "../config/types.ts";
 import type { Event } from "../events/event.ts";
 import { log } from "../log.ts";
 import { createFormatter } from "../format/create.ts";
+import { formatBatch, formatFailureReporter } from "../format/format.ts";
 import { type BatchSink, type Destination, newMetrics, sinkDestination } from "./destination.ts";
 import {
   type Attempt,
@@ -70,8 +71,15 @@ export function createWebhookDestination(
   const warn = options.warn ?? log.warn;
   let failing = false;
 
-  const send = async (events: Event[]): Promise<void> => {
-    const body = events.map((event) => formatter.format(event)).join("\n") + (settings.batch > 1 ? "\n" : "");
+  const reportFormatFailures = formatFailureReporter(config.name, warn);
+
+  const send = async (batch: Event[]): Promise<void> => {
+    const { lines, failures } = formatBatch(formatter, batch);
+    metrics.failed += failures.length;
+    reportFormatFailures(failures);
+    if (lines.length === 0) return;
+    const count = lines.length;
+    const body = lines.join("\n") + (settings.batch > 1 ? "\n" : "");
     const delivered = await deliver(() => post(settings.url, body, settings), {
       mode: options.mode,
       clock,
@@ -81,15 +89,15 @@ export function createWebhookDestination(
         failing = true;
       },
       onGiveUp: (reason) => {
-        if (!failing) warn(`destination ${config.name}: ${events.length} event(s) not delivered: ${reason}`);
+        if (!failing) warn(`destination ${config.name}: ${count} event(s) not delivered: ${reason}`);
         failing = true;
       },
     });
     if (delivered) {
-      metrics.delivered += events.length;
+      metrics.delivered += count;
       failing = false;
     } else {
-      metrics.failed += events.length;
+      metrics.failed += count;
     }
   };
 
