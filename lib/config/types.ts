@@ -21,6 +21,8 @@ export interface DestinationConfig {
   path?: string;
   /** webhook and forward only. */
   url?: string;
+  /** Present on a table destination when policies select containers: Tracee's container layout. */
+  containers?: true;
 }
 
 /** One stream, defaults applied; the implicit `default-stream` included. */

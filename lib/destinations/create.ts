@@ -27,7 +27,7 @@ export function createDestination(config: DestinationConfig, options: CreateDest
     case "file":
       return createFileDestination(config.name, {
         path: config.path ?? "stdout",
-        formatter: createFormatter(config.format),
+        formatter: createFormatter(config.format, { containers: config.containers }),
         warn: options.warn,
       });
     case "webhook":
