@@ -84,15 +84,16 @@ export const EVENT_LAYOUT: Layout = {
 /** The layout of `workload` on its own (the json format writes a shared workload once). */
 export const WORKLOAD_LAYOUT: Layout = EVENT_LAYOUT.children!.workload;
 
-const ranks = new WeakMap<Layout, Map<string, number>>();
+const ranks = new WeakMap<Layout, Record<string, number>>();
 
-function rankOf(layout: Layout): Map<string, number> {
+/** Each key's position; a prototype-less object, as a property lookup is cheaper than a Map's here. */
+function rankOf(layout: Layout): Record<string, number> {
   let rank = ranks.get(layout);
   if (rank === undefined) {
-    rank = new Map(layout.keys.map((key, i) => [key, i]));
-    ranks.set(layout, rank);
+    rank = Object.assign(Object.create(null), Object.fromEntries(layout.keys.map((key, i) => [key, i])));
+    ranks.set(layout, rank!);
   }
-  return rank;
+  return rank!;
 }
 
 function isEmpty(value: unknown): boolean {
@@ -104,9 +105,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A data entry written as `{name, <type key>: scalar}`, as sources build them: nothing to check deeper. */
+function plainDataField(item: unknown): boolean {
+  if (!isObject(item)) return false;
+  let first = true;
+  for (const key in item) {
+    if (first ? key !== "name" : typeof item[key] === "object") return false;
+    first = false;
+  }
+  return true;
+}
+
 function child(value: unknown, layout: Layout | undefined): unknown {
   if (layout === undefined) return value;
   if (Array.isArray(value)) {
+    if (layout === DATA_FIELD && value.every(plainDataField)) return value;
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
@@ -133,14 +146,19 @@ export function traceeOrder(
   let last = -1;
   let fine = true;
   let changed: Map<string, unknown> | undefined;
-  for (const key in object) {
+  // Object.keys reads V8's cached key list: cheaper than for..in on these small objects.
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     const value = object[key];
     if (value === undefined) continue;
-    const r = rank.get(key) ?? layout.keys.length;
+    const r = rank[key] ?? layout.keys.length;
     if (r < last) fine = false;
     last = r;
-    if (omit?.has(key) && isEmpty(value)) fine = false;
-    const done = children === undefined ? value : child(value, children[key]);
+    if (omit !== undefined && omit.has(key) && isEmpty(value)) fine = false;
+    const layoutOfKey = children?.[key];
+    if (layoutOfKey === undefined) continue;
+    const done = child(value, layoutOfKey);
     if (done !== value) (changed ??= new Map()).set(key, done);
   }
   const always = layout.always;
@@ -153,7 +171,7 @@ export function traceeOrder(
     out[key] = value;
   }
   for (const key in object) {
-    if (!rank.has(key) && object[key] !== undefined) out[key] = changed?.get(key) ?? object[key];
+    if (rank[key] === undefined && object[key] !== undefined) out[key] = changed?.get(key) ?? object[key];
   }
   return out;
 }
