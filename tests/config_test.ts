@@ -277,13 +277,13 @@ Deno.test("short forms: names, paths, formats", () => {
     { name: "stdoutgotemplate=/t.tmpl", type: "file", format: "gotemplate=/t.tmpl", path: "stdout" },
     { name: "/tmp/outgotemplate=/u.tmpl", type: "file", format: "gotemplate=/u.tmpl", path: "/tmp/out" },
     {
-      name: "http://127.0.0.1:8080/e?timeout=5sjson",
+      name: "http://127.0.0.1:8080/e?timeout=5swebhook",
       type: "webhook",
       format: "json",
       url: "http://127.0.0.1:8080/e?timeout=5s",
     },
     {
-      name: "tcp://127.0.0.1:24224?tag=xjson",
+      name: "tcp://127.0.0.1:24224?tag=xforward",
       type: "forward",
       format: "json",
       url: "tcp://127.0.0.1:24224?tag=x",
@@ -494,19 +494,19 @@ Deno.test("url query parameters: durations, booleans, batch", () => {
       ],
     }),
     [
-      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=json.url: parameter timeout: expected a Go " +
+      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=webhook.url: parameter timeout: expected a Go " +
       'duration such as 5s, 100ms or 1m30s, got "5x"',
-      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=json.url: parameter contentType: must not " +
+      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=webhook.url: parameter contentType: must not " +
       'be empty, got ""',
-      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=json.url: parameter batch: expected a " +
+      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=webhook.url: parameter batch: expected a " +
       'positive integer, got "0"',
-      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=json.url: parameter tag: must " +
+      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=forward.url: parameter tag: must " +
       'not be empty, got ""',
-      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=json.url: parameter " +
+      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=forward.url: parameter " +
       'requireAck: expected "true" or "false", got "yes"',
-      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=json.url: parameter " +
+      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=forward.url: parameter " +
       'connectionTimeout: must be positive, got "-1s"',
-      'destinations.http://127.0.0.1:9/c?timeout=0sjson.url: parameter timeout: must be positive, got "0s"',
+      'destinations.http://127.0.0.1:9/c?timeout=0swebhook.url: parameter timeout: must be positive, got "0s"',
     ],
   );
 });

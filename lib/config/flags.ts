@@ -80,7 +80,8 @@ function shortForm(flag: string): RawMap[] | undefined {
     if (flag.startsWith(prefix)) {
       const url = flag.slice(prefix.length);
       if (url === "") throw new FlagProblem(`expected a URL after "${prefix}"`);
-      return [{ name: url + "json", type, url }];
+      // Tracee names it URL + type (PreparePrinterConfig), unlike the file forms (path + format).
+      return [{ name: url + type, type, url }];
     }
   }
   return undefined;
