@@ -19,7 +19,11 @@ interface MapCase {
 
 const FIXTURE = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/tracee/output_flags.json", import.meta.url)),
-) as { prepare_output: Case[]; map_form: MapCase[] };
+) as {
+  prepare_output: Case[];
+  map_form: MapCase[];
+  config_file: { case: string; yaml: string; flags: string[] }[];
+};
 const POLICIES = { knownPolicies: ["policy1", "policy2"] };
 
 type Outcome = { config: OutputConfig } | { problems: string[] };
@@ -63,5 +67,13 @@ for (const c of FIXTURE.map_form) {
     // The list form of the same file (a list of --output values) resolves the same too.
     const list = { text: stringify({ output: c.flags }), path: "/etc/tracee/config.yaml" };
     assert.deepEqual(outcome({ flags: [], yaml: list }), outcome({ flags: c.flags }));
+  });
+}
+
+for (const c of FIXTURE.config_file) {
+  Deno.test(`tracee config file: ${c.case}`, () => {
+    const result = outcome({ flags: [], yaml: { text: c.yaml, path: "/etc/tracee/config.yaml" } });
+    assert.ok("config" in result, "problems" in result ? result.problems.join("\n") : "");
+    assert.deepEqual(result, outcome({ flags: c.flags }));
   });
 }
