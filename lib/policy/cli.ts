@@ -37,9 +37,14 @@ export function cliDraft(
     const problem = addEventFlag(flag, ruleFor, excluded);
     if (problem !== undefined) problems.push(`--events ${flag}: ${problem}`);
   }
+  // As in Tracee, the default events apply only when no flag selected an event; exclusions come last.
+  const selected = rules.size > 0;
   for (const name of excluded) {
     if (eventByName(name) === undefined) problems.push(`--events -${name}: unknown event "${name}"`);
     rules.delete(name);
+  }
+  if (selected && rules.size === 0) {
+    problems.push(`--events: every event the flags select is also excluded, so nothing would be traced`);
   }
   const draft: PolicyDraft = {
     name: DEFAULT_POLICY,
@@ -47,7 +52,7 @@ export function cliDraft(
     scope: (input.scopes.length > 0 ? input.scopes : ["global"]).map((text) => ({ text, where: "--scope" })),
     rules: [...rules.values()],
   };
-  if (rules.size > 0) return draft;
+  if (selected) return draft;
   if (defaultEvents === undefined) return { ...draft, allEventsExcept: excluded };
   draft.rules = defaultEvents.filter((name) => !excluded.has(name)).map((event) => ({
     event,
