@@ -32,8 +32,19 @@ const SOCKADDR: Layout = {
   ],
 };
 
+// An array value: Tracee writes an empty one as {} (no "value" key).
+const ARRAY_VALUE: Layout = { keys: ["value"], omitEmpty: new Set(["value"]) };
+
 // A data entry: its name, then its one type key.
-const DATA_FIELD: Layout = { keys: ["name"], children: { sockaddr: SOCKADDR } };
+const DATA_FIELD: Layout = {
+  keys: ["name"],
+  children: {
+    sockaddr: SOCKADDR,
+    str_array: ARRAY_VALUE,
+    int32_array: ARRAY_VALUE,
+    u_int64_array: ARRAY_VALUE,
+  },
+};
 
 const THREAD: Layout = {
   keys: ["start_time", "name", "unique_id", "host_tid", "tid", "syscall", "compat", "user_stack_trace"],
