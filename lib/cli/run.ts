@@ -10,6 +10,7 @@ import { createDestination } from "../destinations/create.ts";
 import { runPipeline } from "../pipeline.ts";
 import { openReplaySource } from "../source/replay.ts";
 import type { EventSource } from "../source/source.ts";
+import { sortedSource } from "../source/sorted.ts";
 import { createRouter, type Router } from "../streams/router.ts";
 import type { Plan } from "./plan.ts";
 import { log } from "../log.ts";
@@ -69,6 +70,7 @@ export async function startRun(plan: Plan): Promise<number> {
   let source: EventSource;
   try {
     source = await openSource(plan);
+    if (plan.config.sortEvents) source = sortedSource(source);
   } catch (error) {
     warn((error as Error).message);
     await router.close().catch(() => {});
