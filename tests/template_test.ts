@@ -184,3 +184,39 @@ Deno.test("sluice replaying through a runaway template ends, every event counted
   assert.equal(await Deno.readTextFile(out), "");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("SIGTERM ends a run whose template fails every event at its budget", async () => {
+  const dir = await Deno.makeTempDir();
+  const template = join(dir, "loop.tmpl");
+  await Deno.writeTextFile(template, "{{ range 100000000 }}x{{ end }}");
+  const input = join(dir, "in.jsonl");
+  const line = JSON.stringify(makeEvent(0));
+  await Deno.writeTextFile(input, Array.from({ length: 20000 }, () => line).join("\n") + "\n");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../main.ts", import.meta.url).pathname,
+      "--input",
+      input,
+      "-o",
+      `gotemplate=${template}:${join(dir, "out")}`,
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  child.kill("SIGTERM");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stopped = await Promise.race([
+    child.output(),
+    new Promise((resolve) => timer = setTimeout(() => resolve("still running"), 60_000)),
+  ]);
+  clearTimeout(timer);
+  assert.notEqual(stopped, "still running", "the run did not end after SIGTERM");
+  const text = new TextDecoder().decode((stopped as Deno.CommandOutput).stderr);
+  // Fewer than all 20,000 were taken in: the signal stopped the replay, and what was taken was counted failed.
+  const failed = Number(/delivered 0, failed (\d+)/.exec(text)?.[1]);
+  assert.ok(failed > 0 && failed < 20000, text);
+  await Deno.remove(dir, { recursive: true });
+});
