@@ -81,3 +81,25 @@ const CASES: [string, string, string][] = [
 for (const [name, source, expected] of CASES) {
   Deno.test(`sprig ${name}`, () => assert.equal(render(source), expected));
 }
+
+Deno.test("sprig set, unset and merge change only dicts the template made: the event stays as it was", () => {
+  const mine = makeEvent(1);
+  const before = JSON.stringify(mine);
+  for (
+    const source of [
+      '{{ set .workload "x" 1 }}',
+      '{{ unset .policies "matched" }}',
+      '{{ merge .workload (dict "x" 1) }}',
+      '{{ $p := pick .workload "process" }}{{ set $p.process "x" 1 }}',
+    ]
+  ) {
+    assert.throws(() => templateFormatter(source, "t").format(mine), /the event is read-only/, source);
+  }
+  assert.equal(JSON.stringify(mine), before);
+  assert.equal(
+    render(
+      '{{ $c := deepCopy .workload }}{{ $_ := set $c.process "pid" 9 }}{{ $c.process.pid }} {{ .workload.process.pid }}',
+    ),
+    "9 1007",
+  );
+});

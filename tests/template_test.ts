@@ -220,3 +220,14 @@ Deno.test("SIGTERM ends a run whose template fails every event at its budget", a
   assert.ok(failed > 0 && failed < 20000, text);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("template: a template cannot call into event data or reach JavaScript internals", () => {
+  const mine = makeEvent(1);
+  assert.throws(() => templateFormatter("{{ .data.push 1 }}", "t").format(mine), FormatError);
+  assert.equal(mine.data!.length, 2);
+  assert.equal(
+    render("{{ .Timestamp.AsTime.constructor }}|{{ .data.constructor }}"),
+    "<no value>|<no value>",
+  );
+  assert.throws(() => render("{{ .Timestamp.AsTime.constructor 1 }}"), FormatError);
+});

@@ -9,7 +9,15 @@
 import type { Arg, BranchNode, Node, Pipeline } from "./gotemplate_parse.ts";
 import { charge, chargeOutput, DEFAULT_LIMITS, type Limits, withBudget } from "./gotemplate_budget.ts";
 import type { TemplateFunction } from "./gotemplate_builtins.ts";
-import { fieldOf, goString, isEmpty, plain, TemplateExecError } from "./gotemplate_value.ts";
+import {
+  fieldOf,
+  goMember,
+  goString,
+  isEmpty,
+  isGoStruct,
+  plain,
+  TemplateExecError,
+} from "./gotemplate_value.ts";
 
 export { TemplateExecError } from "./gotemplate_value.ts";
 
@@ -26,12 +34,14 @@ function lookup(value: unknown, path: readonly string[]): unknown {
   return current;
 }
 
-/** `.a.b.Method arg...`: a method of a Go value (`.Timestamp.AsTime.Format "15:04"`) called with arguments. */
+/**
+ * `.a.b.Method arg...`: a method of a Go value (`.Timestamp.AsTime.Format "15:04"`) called
+ * with arguments. Only Go values have methods: event data is never called into, so a
+ * template cannot change the event other destinations format.
+ */
 function callMethod(receiver: unknown, path: readonly string[], args: unknown[], line: number): unknown {
   const target = lookup(receiver, path.slice(0, -1));
-  const method = target !== null && typeof target === "object"
-    ? (target as Record<string, unknown>)[path[path.length - 1]]
-    : undefined;
+  const method = isGoStruct(target) ? goMember(target, path[path.length - 1]) : undefined;
   if (typeof method !== "function") {
     throw new TemplateExecError(`line ${line}: can't give argument to non-function ${path.join(".")}`);
   }

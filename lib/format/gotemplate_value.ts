@@ -104,6 +104,20 @@ function goField(object: Record<string, unknown>, name: string): unknown {
   return value;
 }
 
+/** A Go value with exported fields and methods (a time, a timestamp). */
+export function isGoStruct(value: unknown): value is GoTime | GoTimestamp {
+  return value instanceof GoTime || value instanceof GoTimestamp;
+}
+
+/**
+ * The exported member `name` of a Go value: only Go's exported names (a capital first
+ * letter), so a template cannot reach JavaScript internals such as `constructor`.
+ */
+export function goMember(value: GoTime | GoTimestamp, name: string): unknown {
+  if (!/^[A-Z]/.test(name)) return undefined;
+  return (value as unknown as Record<string, unknown>)[name];
+}
+
 /** One field step `.name` from `value`, by JSON name or Go name; undefined when there is no such field. */
 export function fieldOf(value: unknown, name: string): unknown {
   if (value === null || value === undefined) return undefined;
@@ -113,8 +127,8 @@ export function fieldOf(value: unknown, name: string): unknown {
     const inner = value.value;
     return INTEGER_TEXT_KEYS.has(key) && typeof inner === "string" ? integerOf(inner) : inner;
   }
-  if (value instanceof GoTimestamp || value instanceof GoTime) {
-    const member = (value as unknown as Record<string, unknown>)[name];
+  if (isGoStruct(value)) {
+    const member = goMember(value, name);
     return typeof member === "function" ? member.call(value) : member;
   }
   // A protobuf wrapper (`.Pid.Value`) is its number; so is Tracee's documented `.pid.value`.

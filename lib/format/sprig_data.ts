@@ -25,6 +25,25 @@ function dict(value: unknown): Dict {
   throw new TemplateExecError(`expected a dict, got ${goString(value)}`);
 }
 
+/** Dicts made by the template (dict, fromJson, deepCopy, pick, omit): the only ones set, unset and merge may change. */
+const made = new WeakSet<object>();
+
+function own<T extends object>(value: T): T {
+  made.add(value);
+  return value;
+}
+
+/** The dict `value` for a change; the event is read-only to a template (other destinations format it too). */
+function writable(value: unknown, fn: string): Dict {
+  const target = dict(value);
+  if (!made.has(target)) {
+    throw new TemplateExecError(
+      `${fn} changes only dicts the template made (dict, deepCopy): the event is read-only`,
+    );
+  }
+  return target;
+}
+
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(toJsonValue(a)) === JSON.stringify(toJsonValue(b));
 }
@@ -58,7 +77,7 @@ function chunk(size: unknown, value: unknown): unknown[][] {
 }
 
 function makeDict(...pairs: unknown[]): Dict {
-  const out: Dict = {};
+  const out: Dict = own({});
   for (let i = 0; i < pairs.length; i += 2) out[str(pairs[i])] = pairs[i + 1] ?? "";
   return out;
 }
@@ -77,7 +96,7 @@ function dig(...args: unknown[]): unknown {
 
 function merge(overwrite: boolean) {
   return (target: unknown, ...sources: unknown[]): Dict => {
-    const out = dict(target);
+    const out = writable(target, overwrite ? "mergeOverwrite" : "merge");
     for (const source of sources) {
       for (const [key, value] of Object.entries(dict(source))) {
         if (overwrite || !Object.hasOwn(out, key) || isEmpty(out[key])) out[key] = value;
@@ -97,10 +116,20 @@ function toJson(indent: string, escapeHtml: boolean) {
 
 function fromJson(text: unknown): unknown {
   try {
-    return JSON.parse(str(text));
+    return ownDeep(JSON.parse(str(text)));
   } catch {
-    return {};
+    return own({});
   }
+}
+
+/** Marks every dict inside a value the template made (parsed JSON, a deep copy) as its own. */
+function ownDeep(value: unknown): unknown {
+  if (Array.isArray(value)) value.forEach(ownDeep);
+  else if (typeof value === "object" && value !== null) {
+    own(value);
+    Object.values(value).forEach(ownDeep);
+  }
+  return value;
 }
 
 function kindOf(value: unknown): string {
@@ -155,9 +184,9 @@ export const SPRIG_DATA: Readonly<Record<string, TemplateFunction>> = {
   toStrings: (l) => list(l).map(str),
   dict: makeDict,
   get: (d, key) => Object.hasOwn(dict(d), str(key)) ? dict(d)[str(key)] : "",
-  set: (d, key, value) => Object.assign(dict(d), { [str(key)]: value }),
+  set: (d, key, value) => Object.assign(writable(d, "set"), { [str(key)]: value }),
   unset: (d, key) => {
-    const target = dict(d);
+    const target = writable(d, "unset");
     delete target[str(key)];
     return target;
   },
@@ -166,13 +195,15 @@ export const SPRIG_DATA: Readonly<Record<string, TemplateFunction>> = {
   keys: (...dicts) => dicts.flatMap((d) => Object.keys(dict(d))),
   values: (d) => Object.values(dict(d)),
   pick: (d, ...keys) =>
-    Object.fromEntries(keys.map(str).filter((k) => Object.hasOwn(dict(d), k)).map((k) => [k, dict(d)[k]])),
+    own(
+      Object.fromEntries(keys.map(str).filter((k) => Object.hasOwn(dict(d), k)).map((k) => [k, dict(d)[k]])),
+    ),
   omit: (d, ...keys) =>
-    Object.fromEntries(Object.entries(dict(d)).filter(([k]) => !keys.map(str).includes(k))),
+    own(Object.fromEntries(Object.entries(dict(d)).filter(([k]) => !keys.map(str).includes(k)))),
   merge: merge(false),
   mergeOverwrite: merge(true),
   dig,
-  deepCopy: (value) => structuredClone(toJsonValue(value)),
+  deepCopy: (value) => ownDeep(structuredClone(toJsonValue(value))),
   default: (fallback, ...given) => given.length === 0 || isEmpty(given[0]) ? fallback : given[0],
   empty: (value) => isEmpty(value),
   coalesce: (...values) => values.find((v) => !isEmpty(v)),
@@ -188,7 +219,7 @@ export const SPRIG_DATA: Readonly<Record<string, TemplateFunction>> = {
   mustToRawJson: toJson("", false),
   mustFromJson: (text) => {
     try {
-      return JSON.parse(str(text));
+      return ownDeep(JSON.parse(str(text)));
     } catch (error) {
       throw new TemplateExecError(`mustFromJson: ${(error as Error).message}`);
     }
