@@ -13,8 +13,8 @@ import { type Plan, PlanError, planRun } from "./lib/cli/plan.ts";
 import { startRun } from "./lib/cli/run.ts";
 import { configureLog, log } from "./lib/log.ts";
 import { versionLine } from "./lib/version.ts";
-import { listJson, listTable } from "./lib/cli/list.ts";
-import { EVENTS } from "./lib/events/catalog.ts";
+import { listings, listJson, listTable } from "./lib/cli/list.ts";
+import { DETECTORS, EVENTS } from "./lib/events/catalog.ts";
 
 /** Runs sluice with `args` and returns the exit status. */
 export async function main(args: readonly string[]): Promise<number> {
@@ -54,7 +54,8 @@ function printList(options: CliOptions): number {
   const json = options.json || options.output.includes("json");
   const other = options.output.find((spec) => spec !== "json" && spec !== "table");
   if (other !== undefined) throw new UsageError(`--output ${other}: sluice list prints table or json`);
-  console.log(json ? listJson(EVENTS) : listTable(EVENTS));
+  const rows = listings(EVENTS, DETECTORS);
+  console.log(json ? listJson(rows) : listTable(rows));
   return 0;
 }
 

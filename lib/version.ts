@@ -4,13 +4,12 @@
  * @module
  */
 
+import { TRACEE_COMMIT } from "./events/catalog.ts";
+
 /** sluice's version (semantic versioning). */
 export const VERSION = "0.1.0";
 
-/** The aquasecurity/tracee commit whose flags, config, policies and event JSON sluice follows. */
-export const TRACEE_COMMIT = "7c9ec9788ec555d019e109bd62182c7397d70646";
-
-/** The line `sluice version` prints. */
+/** The line `sluice version` prints: the version and the aquasecurity/tracee commit sluice follows. */
 export function versionLine(): string {
   return `sluice version ${VERSION} (follows Tracee ${TRACEE_COMMIT.slice(0, 12)}, api v1beta1)`;
 }

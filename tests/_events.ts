@@ -5,7 +5,7 @@ import { type Destination, newMetrics, sinkDestination } from "../lib/destinatio
 export function makeEvent(seq: number, name = "sched_process_exec", policies = ["default"]): Event {
   return {
     timestamp: new Date(Date.UTC(2026, 10, 28, 12, 0, 0) + seq).toISOString().replace("Z", "123456Z"),
-    id: 715,
+    id: 1015,
     name,
     policies: { matched: policies },
     workload: {

@@ -118,7 +118,7 @@ bpfTest("sluice run: exec/fork/exit, openat, connect and net_tcp_connect land in
     e.name === "sched_process_exit" && e.workload?.process?.host_pid === shellPid
   );
   assert(exit, "no sched_process_exit of the shell");
-  assert.equal(findData(exit, "exit_code"), "7");
+  assert.equal(findData(exit, "exit_code"), 7);
   assert.equal(exit.workload?.process?.thread?.name, "sh");
 
   const fork = events.find((e) => e.name === "sched_process_fork" && findData(e, "child_pid") === shellPid);

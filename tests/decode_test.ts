@@ -123,7 +123,7 @@ Deno.test("decode: an openat record becomes Tracee's event with context, data an
   )!;
   assert.deepEqual(JSON.parse(JSON.stringify(event)), {
     timestamp: "2023-11-14T22:15:00.000000005Z",
-    id: 257,
+    id: 258,
     name: "openat",
     workload: {
       process: {
@@ -164,7 +164,7 @@ Deno.test("decode: nanoseconds carry into the next second; fields without a valu
   assert.equal(event.workload?.process?.executable, undefined);
   assert.equal(event.workload?.container, undefined);
   assert.equal(event.workload?.process?.thread?.syscall, undefined);
-  assert.deepEqual(event.data, [{ name: "exit_code", int64: "7" }, {
+  assert.deepEqual(event.data, [{ name: "exit_code", int32: 7 }, {
     name: "process_group_exit",
     bool: true,
   }]);

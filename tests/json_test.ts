@@ -13,7 +13,7 @@ Deno.test("json format is the event on one line, in Tracee's key order at every 
   assert.deepEqual(JSON.parse(line), event);
   assert.equal(
     line,
-    '{"timestamp":"2026-11-28T12:00:00.003123456Z","id":715,"name":"sched_process_exec",' +
+    '{"timestamp":"2026-11-28T12:00:00.003123456Z","id":1015,"name":"sched_process_exec",' +
       '"policies":{"matched":["default"]},"workload":{"process":{"host_pid":1003,"pid":1003,' +
       '"real_user":{"id":0},"thread":{"name":"bash","host_tid":1003,"tid":1003}}},' +
       '"data":[{"name":"seq","int32":3},{"name":"pathname","str":"/usr/bin/ls"}]}',

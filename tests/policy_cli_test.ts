@@ -108,15 +108,15 @@ Deno.test("bad -e and -s values name the flag and value", async () => {
       scopes: ["comm", "colour=red", " comm=bash", "comm=bash ", "!container", "uid=-1"],
     }),
     [
+      '--events opnat: unknown event "opnat"',
       '--events openat.bogus.x=1: "bogus" is not a filter kind (use data, args, retval or scope)',
       "--events openat.data.pathname: the filter needs an operator and a value",
-      '--events zz*: no event name starts with "zz"',
+      '--events zz*: no event sluice can trace starts with "zz"',
       "--events : the value is empty",
       '--events openat, execve: remove the whitespace around " execve"',
       "--events openat.data=5: the data field's name is missing (NAME.data.FIELD<op>VALUE)",
       '--events -nope: unknown event "nope"',
-      '--events opnat: unknown event "opnat"',
-      '--events openat.data.path=/x: "data.path=/x": event openat has no data field "path" (its fields: dirfd, pathname, flags, mode)',
+      '--events openat.data.path=/x: "data.path=/x": event openat has no data field "path" (its fields: dirfd, pathname, flags, mode, returnValue)',
       '--events openat.retval=x: "retval=x": retval must be an integer: "x" is not an integer',
       '--events openat.data.pathname==/x: "data.pathname==/x": "==" is not an operator (use = != < > <= >=)',
       '--events openat.scope.comm= bash: "comm= bash": remove the whitespace around the value " bash"',
@@ -134,4 +134,31 @@ Deno.test("an unknown event in the default set is reported", async () => {
   assert.deepEqual(await problemsOf({}, ["openat", "no_such_event"]), [
     'default events: unknown event "no_such_event"',
   ]);
+});
+
+Deno.test("-e tag=SET selects the events of Tracee's sets that sluice traces; -e SET is an error", async () => {
+  const set = await cli(["tag=proc_life,net_sock"]);
+  const events = [...set.events!];
+  for (const name of ["execve", "execveat", "clone", "sched_process_exit", "connect", "accept4"]) {
+    assert.ok(events.includes(name), name);
+  }
+  assert.ok(!events.includes("openat"));
+  assert.deepEqual(await problemsOf({ events: ["fs", "tag=nope", "tag=", "tag!=fs"] }), [
+    '--events fs: unknown event "fs": fs is a set of events (select its events with tag=fs)',
+    '--events tag=nope: unknown set "nope"',
+    "--events tag=: has an empty set name",
+    "--events tag!=fs: expected tag=SET or tag=SET,SET",
+  ]);
+  const fs = await cli(["tag=fs", "-openat"]);
+  assert.ok(fs.events!.has("open") && !fs.events!.has("openat") && !fs.events!.has("security_file_open"));
+});
+
+Deno.test("naming an event sluice cannot trace is an error with the reason, with -e or in a policy", async () => {
+  assert.deepEqual(await problemsOf({ events: ["security_file_open", "openat", "waitpid", "security_*"] }), [
+    "--events security_file_open: sluice cannot trace security_file_open: needs kprobe security_file_open; " +
+    "sluice attaches only tracepoints so far",
+    "--events waitpid: sluice cannot trace waitpid: a 32-bit (i386) syscall that x86_64 does not have",
+    '--events security_*: no event sluice can trace starts with "security_"',
+  ]);
+  assert.deepEqual((await cli(["-security_file_open"], [], ["openat"])).events, new Set(["openat"]));
 });

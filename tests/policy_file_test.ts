@@ -177,7 +177,7 @@ Deno.test("a data filter on a field the event does not have, and a non-integer r
     "  scope: [global]\n  rules:\n    - event: openat\n      filters: [data.path=/etc/*, args.flags=1, retval=zero, data=1]",
   ));
   assert.deepEqual(problems, [
-    'bad.yaml: policy "p1": spec.rules[0].filters[0]: "data.path=/etc/*": event openat has no data field "path" (its fields: dirfd, pathname, flags, mode)',
+    'bad.yaml: policy "p1": spec.rules[0].filters[0]: "data.path=/etc/*": event openat has no data field "path" (its fields: dirfd, pathname, flags, mode, returnValue)',
     'bad.yaml: policy "p1": spec.rules[0].filters[2]: "retval=zero": retval must be an integer: "zero" is not an integer',
     'bad.yaml: policy "p1": spec.rules[0].filters[3]: "data=1": the data field\'s name is missing (data.NAME=VALUE)',
   ]);

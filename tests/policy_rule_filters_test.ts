@@ -32,12 +32,12 @@ Deno.test("args.NAME is an alias of data.NAME", async () => {
 });
 
 Deno.test("numeric data fields compare as numbers, 64-bit strings exactly", async () => {
-  const exits = ["0", "1", "-2", "255", "9223372036854775807", "9223372036854775806"].map((code) =>
-    ev("sched_process_exit", {
-      data: [{ name: "exit_code", int64: code }, { name: "process_group_exit", bool: true }],
+  const requests = ["0", "1", "-2", "255", "9223372036854775807", "9223372036854775806"].map((code) =>
+    ev("ptrace", {
+      data: [{ name: "request", int64: code }, { name: "pid", int32: 1 }],
     })
   );
-  assert.deepEqual(await keeps("sched_process_exit", ["data.exit_code>0"], exits), [
+  assert.deepEqual(await keeps("ptrace", ["data.request>0"], requests), [
     false,
     true,
     false,
@@ -45,7 +45,7 @@ Deno.test("numeric data fields compare as numbers, 64-bit strings exactly", asyn
     true,
     true,
   ]);
-  assert.deepEqual(await keeps("sched_process_exit", ["data.exit_code<=0"], exits), [
+  assert.deepEqual(await keeps("ptrace", ["data.request<=0"], requests), [
     true,
     false,
     true,
@@ -53,7 +53,7 @@ Deno.test("numeric data fields compare as numbers, 64-bit strings exactly", asyn
     false,
     false,
   ]);
-  assert.deepEqual(await keeps("sched_process_exit", ["data.exit_code=9223372036854775807,-2"], exits), [
+  assert.deepEqual(await keeps("ptrace", ["data.request=9223372036854775807,-2"], requests), [
     false,
     false,
     true,
@@ -61,7 +61,7 @@ Deno.test("numeric data fields compare as numbers, 64-bit strings exactly", asyn
     true,
     false,
   ]);
-  assert.deepEqual(await keeps("sched_process_exit", ["data.exit_code>=9223372036854775807"], exits), [
+  assert.deepEqual(await keeps("ptrace", ["data.request>=9223372036854775807"], requests), [
     false,
     false,
     false,
@@ -70,7 +70,7 @@ Deno.test("numeric data fields compare as numbers, 64-bit strings exactly", asyn
     false,
   ]);
   assert.deepEqual(
-    await keeps("sched_process_exit", ["data.exit_code!=0,1", "data.process_group_exit=true"], exits),
+    await keeps("ptrace", ["data.request!=0,1", "data.pid=1"], requests),
     [
       false,
       false,

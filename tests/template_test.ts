@@ -20,7 +20,7 @@ const parseError = (source: string): string => {
 Deno.test("template: fields, nested fields, missing fields and literal text", () => {
   assert.equal(
     render("{{ .name }} id={{ .id }} pid={{ .workload.process.pid }}"),
-    "sched_process_exec id=715 pid=1007",
+    "sched_process_exec id=1015 pid=1007",
   );
   assert.equal(render("[{{ .nothing }}] [{{ .workload.nothing.deeper }}]"), "[<no value>] [<no value>]");
   assert.equal(render("{{ .policies.matched }}"), "[severe shell]");
@@ -51,21 +51,21 @@ Deno.test("template: if / else if / else, with, and comparison functions", () =>
   assert.equal(render("{{ with .workload.process.thread }}{{ .name }}/{{ .tid }}{{ end }}"), "bash/1007");
   assert.equal(render("{{ with .nothing }}x{{ else }}none{{ end }}"), "none");
   assert.equal(
-    render('{{ if ne .id 1 }}{{ if le .id 715 }}{{ if lt "a" "b" }}ok{{ end }}{{ end }}{{ end }}'),
+    render('{{ if ne .id 1 }}{{ if le .id 1015 }}{{ if lt "a" "b" }}ok{{ end }}{{ end }}{{ end }}'),
     "ok",
   );
   assert.equal(render('{{ if eq .name "a" "sched_process_exec" }}one of{{ end }}'), "one of");
 });
 
 Deno.test("template: pipelines, variables, printf, len, index, json and trim markers", () => {
-  assert.equal(render('{{ printf "%-20s|%6d|%q" .name .id "x" }}'), 'sched_process_exec  |   715|"x"');
+  assert.equal(render('{{ printf "%-20s|%6d|%q" .name .id "x" }}'), 'sched_process_exec  |  1015|"x"');
   assert.equal(render('{{ .name | printf "<%s>" }}'), "<sched_process_exec>");
   assert.equal(
     render('{{ $n := len .data }}{{ $n }} {{ index .policies.matched 1 }} {{ index .data 1 "str" }}'),
     "2 shell /usr/bin/ls",
   );
   assert.equal(render("{{ json .policies }}"), '{"matched":["severe","shell"]}');
-  assert.equal(render("a  {{- .id -}}  b"), "a715b");
+  assert.equal(render("a  {{- .id -}}  b"), "a1015b");
   assert.equal(render("x{{/* a comment */}}y"), "xy");
   assert.equal(render('{{ print "a" 1 2 "b" }}'), "a1 2b");
   assert.equal(render("{{ .name }}\n"), "sched_process_exec", "a trailing newline is the line's own end");
@@ -108,8 +108,8 @@ Deno.test("template: Tracee's Go field names read the same event", () => {
     "0 1007",
   );
   assert.equal(
-    render('{{ .Name }} {{ .Id }} {{ printf "%d" .Id }} {{ if eq .Id 715 }}715{{ end }}'),
-    "sched_process_exec sched_process_exec 715 715",
+    render('{{ .Name }} {{ .Id }} {{ printf "%d" .Id }} {{ if eq .Id 1015 }}1015{{ end }}'),
+    "sched_process_exec sched_process_exec 1015 1015",
   );
   assert.equal(render("{{ .Timestamp.Seconds }}.{{ .Timestamp.Nanos }}"), "1795867200.7123456");
   assert.equal(render('{{ .Timestamp.AsTime.Format "15:04:05.000000" }}'), "12:00:00.007123");

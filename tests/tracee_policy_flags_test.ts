@@ -7,7 +7,13 @@ import { loadPolicies, PolicyError } from "../lib/policy/mod.ts";
 interface Fixture {
   expressions: { text: string; name?: string; op?: string; values?: string[]; error?: string }[];
   scopes: { scopes: string[]; error?: string }[];
-  events: { events: string[]; rules?: Record<string, string[]>; without?: string[]; error?: string }[];
+  events: {
+    events: string[];
+    rules?: Record<string, string[]>;
+    includes?: string[];
+    without?: string[];
+    error?: string;
+  }[];
   policies: { case: string; scopes?: string[]; events?: string[]; error?: string }[];
 }
 
@@ -59,6 +65,7 @@ for (const c of FIXTURE.events) {
     const rules = Object.fromEntries(draft.rules.map((r) => [r.event, r.filters.map((f) => f.text)]));
     if (c.rules !== undefined) assert.deepEqual(rules, c.rules);
     for (const name of c.without ?? []) assert.ok(!(name in rules), `${name} should be left out`);
+    for (const name of c.includes ?? []) assert.ok(name in rules, `${name} should be selected`);
   });
 }
 

@@ -8,6 +8,7 @@
 import { describeConfig, resolveOutputConfig } from "../config/mod.ts";
 import type { OutputConfig } from "../config/types.ts";
 import { destinationProblems } from "../destinations/check.ts";
+import { DEFAULT_EVENTS } from "../events/catalog.ts";
 import { loadPolicies } from "../policy/mod.ts";
 import { ProblemsError } from "../problems.ts";
 import type { PolicySet } from "../policy/policy_set.ts";
@@ -25,12 +26,6 @@ export interface Plan {
   notices: string[];
   /** The resolved streams and destinations, for `sluice validate`. */
   description: string;
-}
-
-/** The events traced when neither `--events` nor a policy says otherwise. */
-export async function defaultKernelEvents(): Promise<readonly string[]> {
-  const { DEFAULT_EVENTS } = await import("../source/bpf.ts");
-  return DEFAULT_EVENTS;
 }
 
 async function readConfigFile(path: string): Promise<string> {
@@ -59,7 +54,7 @@ export async function planRun(options: CliOptions): Promise<Plan> {
   try {
     policies = await loadPolicies(
       { policyPaths: options.policy, scopes: options.scope, events: options.events },
-      { defaultEvents: replay ? undefined : await defaultKernelEvents(), procfs: !replay },
+      { defaultEvents: replay ? undefined : DEFAULT_EVENTS, procfs: !replay },
     );
   } catch (error) {
     rethrowProblems(error);

@@ -9,6 +9,7 @@
  */
 
 import { type EventDefinition, EVENTS } from "./catalog.ts";
+import { eventByRecordId, recordFields } from "./record_ids.ts";
 import {
   type DataField,
   type Event,
@@ -82,9 +83,6 @@ function sameKey(key: Uint32Array, view: DataView, start: number): boolean {
   return true;
 }
 
-const byId: (EventDefinition | undefined)[] = [];
-for (const definition of EVENTS) byId[definition.id] = definition;
-
 /** x86_64 names of the syscalls a non-syscall event can happen in (the catalog's syscalls too). */
 const SYSCALL_NAMES: Record<number, string> = {
   0: "read",
@@ -100,7 +98,9 @@ const SYSCALL_NAMES: Record<number, string> = {
   234: "tgkill",
   435: "clone3",
 };
-for (const definition of EVENTS) if (definition.syscall) SYSCALL_NAMES[definition.id] = definition.name;
+for (const definition of EVENTS) {
+  if (definition.syscall !== undefined) SYSCALL_NAMES[definition.syscall] = definition.name;
+}
 
 /** Decodes records of one kernel session; holds the clock offset and per-second caches. */
 export class RecordDecoder {
@@ -124,24 +124,25 @@ export class RecordDecoder {
   /** The event in `bytes[start, start + length)`, or `undefined` for a record of an unknown event. */
   decode(view: DataView, bytes: Uint8Array, start: number, length: number): Event | undefined {
     const id = view.getUint32(start + 24, true);
-    const definition = byId[id];
+    const definition = eventByRecordId(id);
     if (definition === undefined || length < HEADER_BYTES) return undefined;
     const hostPid = view.getUint32(start + 32, true);
     const data = this.#data(definition, view, bytes, start + HEADER_BYTES, start + length);
-    if (definition.syscall) {
+    if (definition.syscall !== undefined) {
       const retval = view.getInt32(start + 84, true) * 4294967296 + view.getUint32(start + 80, true);
-      data.push({ name: "returnValue", int64: String(retval) });
+      const field = definition.fields[definition.fields.length - 1];
+      data.push(numberField(field.name, field.type, retval));
     } else this.#track(definition.name, data, hostPid, true);
     const context = this.#context(definition, view, bytes, start);
     const event: Event = {
       timestamp: this.#time(view.getUint32(start, true), view.getUint32(start + 4, true)),
-      id,
+      id: definition.id,
       name: definition.name,
       workload: context.workload,
       data,
     };
     event[KERNEL_CONTEXT] = context.kernel;
-    if (!definition.syscall) this.#track(definition.name, data, hostPid, false);
+    if (definition.syscall === undefined) this.#track(definition.name, data, hostPid, false);
     return event;
   }
 
@@ -166,7 +167,7 @@ export class RecordDecoder {
       host_tid: hostTid,
       tid: view.getUint32(start + 36, true),
     };
-    const syscallName = definition.syscall ? definition.name : SYSCALL_NAMES[syscall];
+    const syscallName = definition.syscall !== undefined ? definition.name : SYSCALL_NAMES[syscall];
     if (syscallName !== undefined) thread.syscall = syscallName;
     const ancestors = [{
       unique_id: view.getUint32(start + 72, true),
@@ -213,9 +214,10 @@ export class RecordDecoder {
     end: number,
   ): DataField[] {
     const data: DataField[] = [];
+    const fields = recordFields(definition);
     let at = from;
     while (at + 2 <= end) {
-      const field = definition.fields[bytes[at]];
+      const field = fields[bytes[at]];
       const wire = bytes[at + 1];
       at += 2;
       let value: DataField | undefined;
@@ -348,6 +350,8 @@ function numberField(name: string, type: string, n: number | bigint): DataField 
         return { name, int64: String(n) };
       case "bool":
         return { name, bool: n !== 0 };
+      case "pointer":
+        return { name, pointer: String(n >>> 0) };
       default:
         return { name, u_int64: String(n >>> 0) };
     }
@@ -361,6 +365,8 @@ function numberField(name: string, type: string, n: number | bigint): DataField 
       return { name, int64: BigInt.asIntN(64, n).toString() };
     case "bool":
       return { name, bool: n !== 0n };
+    case "pointer":
+      return { name, pointer: BigInt.asUintN(64, n).toString() };
     default:
       return { name, u_int64: BigInt.asUintN(64, n).toString() };
   }

@@ -22,6 +22,8 @@ export interface DataField {
   bytes?: string;
   bool?: boolean;
   str_array?: { value: string[] };
+  /** An address, as a decimal string (Tracee's `pointer` key). */
+  pointer?: string;
   /** A decoded socket address (connect, accept4, bind). */
   sockaddr?: SockAddr;
 }

@@ -3,16 +3,18 @@
  * the implicit policy): one policy, named {@link DEFAULT_POLICY}.
  *
  * `--events` takes Tracee's forms: comma lists of names, `-name` to leave one out, `name*`
- * for every event starting so, and per-event filters `NAME.data.FIELD<op>VALUES`,
+ * for every event starting so, `tag=SET[,SET]` for the events of Tracee's sets, and per-event filters `NAME.data.FIELD<op>VALUES`,
  * `NAME.args.FIELD...` (alias), `NAME.retval<op>N`, `NAME.scope.FIELD<op>VALUES` and
  * `NAME.scope.container`. A filter also selects its event.
  *
  * @module
  */
 
-import { eventByName, eventNames } from "../events/catalog.ts";
+import { eventByName, eventNames, isTraceable, selectionProblem } from "../events/catalog.ts";
+import { log } from "../log.ts";
 import type { DraftRule, PolicyDraft } from "./draft.ts";
 import { DEFAULT_POLICY } from "./policy_set.ts";
+import { leftOutNotice, tagSelection } from "./sets.ts";
 
 /**
  * The command-line policy. `defaultEvents` are traced when `events` names none
@@ -72,6 +74,7 @@ function addEventFlag(
   if (flag === "") return "the value is empty";
   const at = flag.search(/[=!<>]/);
   const selector = at < 0 ? flag : flag.slice(0, at);
+  if (selector === "tag") return addTagFlag(flag, ruleFor);
   if (at < 0 && !flag.includes(".")) {
     for (const name of flag.split(",")) {
       if (name === "" || name === "-") return "has an empty event name";
@@ -111,10 +114,19 @@ function addEventFlag(
   return undefined;
 }
 
-/** `name`, or every catalog event starting with `prefix` for `prefix*`. */
+/** `tag=SET[,SET]`: every event of the sets that sluice can trace; a notice names the ones left out. */
+function addTagFlag(flag: string, ruleFor: (event: string, where: string) => DraftRule): string | undefined {
+  const selection = tagSelection(flag);
+  if (typeof selection === "string") return selection;
+  for (const event of selection.events) ruleFor(event, `--events ${flag}`);
+  for (const left of selection.leftOut) log.info(leftOutNotice(`--events ${flag}`, left));
+  return undefined;
+}
+
+/** `name` (checked), or every event sluice can trace that starts with `prefix` for `prefix*`. */
 function expand(name: string): string[] | string {
-  if (!name.endsWith("*")) return [name];
+  if (!name.endsWith("*")) return selectionProblem(name) ?? [name];
   const prefix = name.slice(0, -1);
-  const names = eventNames().filter((n) => n.startsWith(prefix));
-  return names.length > 0 ? names : `no event name starts with "${prefix}"`;
+  const names = eventNames().filter((n) => n.startsWith(prefix) && isTraceable(eventByName(n)!));
+  return names.length > 0 ? names : `no event sluice can trace starts with "${prefix}"`;
 }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { eventByName, EVENTS } from "../events/catalog.ts";
+import { eventByName, EVENTS, selectionProblem } from "../events/catalog.ts";
 import type { Event } from "../events/event.ts";
 import type { PolicyDraft } from "./draft.ts";
 import type { PolicySet } from "./policy_set.ts";
@@ -71,11 +71,12 @@ export function compilePolicies(
     } else seen.set(draft.name, draft.where);
     const rules = new Map<string, EventTest | undefined>();
     for (const rule of draft.rules) {
-      const definition = eventByName(rule.event);
-      if (definition === undefined) {
-        if (rule.event.trim() !== "") problems.push(`${rule.where}: unknown event "${rule.event}"`);
+      const problem = selectionProblem(rule.event);
+      if (problem !== undefined) {
+        if (rule.event.trim() !== "") problems.push(`${rule.where}: ${problem}`);
         continue;
       }
+      const definition = eventByName(rule.event)!;
       if (rules.has(rule.event)) continue;
       const test = compileRuleFilters(definition, rule.filters, problems);
       // Policies with the same filters on an event share one test, run once per event.

@@ -10,7 +10,9 @@
 
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
+import { log } from "../log.ts";
 import type { DraftRule, PolicyDraft } from "./draft.ts";
+import { leftOutNotice, tagSelection } from "./sets.ts";
 
 /** The only apiVersion Tracee accepts. */
 export const API_VERSION = "tracee.aquasec.com/v1beta1";
@@ -201,8 +203,32 @@ function checkDocument(file: string, value: unknown, problems: string[]): Policy
       text: text.replaceAll(" ", ""),
       where: `${at}: ${prefix}scope[${i}]`,
     })),
-    rules: draftRules,
+    rules: expandTags(draftRules, problems),
   };
+}
+
+/**
+ * Rules whose event is `tag=SET[,SET]` replaced by one rule per event of the sets, after the
+ * rules that name their event (so those keep their filters when a set also holds the event).
+ */
+function expandTags(rules: readonly DraftRule[], problems: string[]): DraftRule[] {
+  const named = rules.filter((rule) => !rule.event.startsWith("tag="));
+  const fromSets: DraftRule[] = [];
+  for (const rule of rules) {
+    if (!rule.event.startsWith("tag=")) continue;
+    if (rule.filters.length > 0) {
+      problems.push(`${rule.filters[0].where}: a tag= rule takes no filters; give the event its own rule`);
+      continue;
+    }
+    const selection = tagSelection(rule.event);
+    if (typeof selection === "string") {
+      problems.push(`${rule.where}: "${rule.event}": ${selection}`);
+      continue;
+    }
+    for (const left of selection.leftOut) log.info(leftOutNotice(rule.where, left));
+    fromSets.push(...selection.events.map((event) => ({ event, where: rule.where, filters: [] })));
+  }
+  return [...named, ...fromSets];
 }
 
 function checkActions(actions: string[], where: string, problems: string[]): void {

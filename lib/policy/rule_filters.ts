@@ -28,6 +28,9 @@ interface FieldFilter {
   matcher: StringMatcher | NumberMatcher;
 }
 
+/** Types a filter can compare: integers (a pointer as a u_int64), strings, bools and string arrays (joined by spaces). */
+const FILTERABLE = new Set(["int32", "int64", "u_int32", "u_int64", "pointer", "str", "bool", "str_array"]);
+
 /**
  * Compiles `filters` for events of `definition` into one test (undefined when there are
  * none). Problems are appended to `problems`, each naming where the filter came from.
@@ -107,7 +110,7 @@ function addDataFilter(
     return `event ${definition.name} has no data field "${name}" (its fields: ${known})`;
   }
   const type = definition.fields[index].type;
-  if (type === "bytes" || type === "sockaddr") {
+  if (!FILTERABLE.has(type)) {
     return `data field "${name}" of ${definition.name} is of type ${type}, which sluice cannot filter on`;
   }
   if (type === "bool" && parsed.values.some((v) => v !== "true" && v !== "false")) {
@@ -116,7 +119,11 @@ function addDataFilter(
   const read = dataReader(name, index, type);
   const matcher = () => ({
     read,
-    matcher: isIntegerType(type) ? new NumberMatcher(type) : new StringMatcher(),
+    matcher: type === "pointer"
+      ? new NumberMatcher("u_int64")
+      : isIntegerType(type)
+      ? new NumberMatcher(type)
+      : new StringMatcher(),
   });
   return addTo(byField, `data.${name}`, matcher, parsed);
 }

@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { ALL_PROGRAMS, BpfLoadError, type LoadedObject, loadObject } from "../bpf/loader.ts";
 import { cString, LibbpfMissingError, type Libc, monotonicToRealtime, openLibraries } from "../bpf/libbpf.ts";
 import { RingBufferReader } from "../bpf/ringbuf.ts";
-import { eventByName, eventNames, EVENTS } from "../events/catalog.ts";
+import { DEFAULT_EVENTS, eventByName, eventNames } from "../events/catalog.ts";
 import { RecordDecoder } from "../events/decode.ts";
+import { recordIdOf } from "../events/record_ids.ts";
 import type { Event } from "../events/event.ts";
 import { procReader } from "../bpf/procfs.ts";
 import { procLookup } from "./proc_lookup.ts";
@@ -26,9 +27,6 @@ export interface KernelSourceOptions {
 
 /** Why the kernel source cannot start; the message is one line: what is missing and what to do. */
 export class KernelSourceError extends Error {}
-
-/** The default traced set: every event in the catalog except `openat`, the noisiest, which is opt-in. */
-export const DEFAULT_EVENTS: readonly string[] = EVENTS.filter((e) => e.name !== "openat").map((e) => e.name);
 
 /** Where the build puts the object, relative to this file (also inside a compiled binary). */
 export const OBJECT_PATH: string = join(import.meta.dirname!, "../../bpf/build/sluice.bpf.o");
@@ -58,7 +56,7 @@ export function programsFor(events: ReadonlySet<string>): string[] {
     if (definition === undefined) {
       throw new KernelSourceError(`unknown event ${name}: sluice traces ${eventNames().join(", ")}`);
     }
-    if (definition.syscall) {
+    if (definition.syscall !== undefined) {
       wanted.add("sys_enter");
       wanted.add("sys_exit");
     } else wanted.add(EVENT_PROGRAMS[name]);
@@ -93,7 +91,7 @@ function u32(value: number): Uint8Array<ArrayBuffer> {
 
 function configure(object: LoadedObject, events: ReadonlySet<string>): void {
   const enabled = object.map("enabled");
-  for (const name of events) object.update(enabled, u32(eventByName(name)!.id), u32(1));
+  for (const name of events) object.update(enabled, u32(recordIdOf(eventByName(name)!)!), u32(1));
   const settings = new Uint8Array(16);
   const view = new DataView(settings.buffer);
   view.setUint32(0, Deno.pid, true);
