@@ -9,12 +9,15 @@
  * @module
  */
 
-import { parseCli, USAGE, UsageError } from "./lib/cli/args.ts";
+import { type CliOptions, parseCli, USAGE, UsageError } from "./lib/cli/args.ts";
 import { type Plan, PlanError, planRun } from "./lib/cli/plan.ts";
 import { revokePermissions, unneededPermissions } from "./lib/cli/permissions.ts";
 import { startRun } from "./lib/cli/run.ts";
 import { applyLogSettings } from "./lib/cli/log_setup.ts";
 import { log } from "./lib/log.ts";
+import { versionLine } from "./lib/version.ts";
+import { listings, listJson, listTable } from "./lib/cli/list.ts";
+import { DETECTORS, EVENTS } from "./lib/events/catalog.ts";
 
 /** Runs sluice with `args` and returns the exit status. */
 export async function main(args: readonly string[]): Promise<number> {
@@ -27,6 +30,11 @@ export async function main(args: readonly string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     }
+    if (options.command === "version") {
+      console.log(versionLine());
+      return 0;
+    }
+    if (options.command === "list") return printList(options);
     plan = await planRun(options);
   } catch (error) {
     if (error instanceof UsageError || error instanceof PlanError) {
@@ -44,6 +52,15 @@ export async function main(args: readonly string[]): Promise<number> {
     return 0;
   }
   return await startRun(plan);
+}
+
+function printList(options: CliOptions): number {
+  const json = options.json || options.output.includes("json");
+  const other = options.output.find((spec) => spec !== "json" && spec !== "table");
+  if (other !== undefined) throw new UsageError(`--output ${other}: sluice list prints table or json`);
+  const rows = listings(EVENTS, DETECTORS);
+  console.log(json ? listJson(rows) : listTable(rows));
+  return 0;
 }
 
 if (import.meta.main) {

@@ -198,7 +198,7 @@ Deno.test("catalog: what sluice cannot trace says why", () => {
   assert.equal(selectionProblem("nope"), 'unknown event "nope"');
   assert.equal(
     selectionProblem("fs"),
-    'unknown event "fs": fs is a set of events (select its events with -e tag=fs)',
+    'unknown event "fs": fs is a set of events (select its events with tag=fs)',
   );
   assert.equal(
     selectionProblem("security_file_open"),

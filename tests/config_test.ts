@@ -184,7 +184,7 @@ Deno.test("undeclared-by-stream destinations go to default-stream; a declared de
     stream("s", ["b"]),
     stream(DEFAULT_STREAM, ["a", "c"]),
   ]);
-  const tuned = resolve({ yaml: yaml(text), flags: ["streams.default-stream.buffer.mode=drop"] });
+  const tuned = resolve({ yaml: yaml(text + "    - name: default-stream\n      buffer: {mode: drop}\n") });
   assert.deepEqual(tuned.config.streams, [
     stream("s", ["b"]),
     stream(DEFAULT_STREAM, ["a", "c"], { buffer: { size: 1024, mode: "drop" } }),
@@ -200,38 +200,56 @@ Deno.test("undeclared-by-stream destinations go to default-stream; a declared de
   );
 });
 
-Deno.test("flags merge into the file's entries by name and append new ones", () => {
-  const { config } = resolve({
+Deno.test("--output flags replace the file's output: section, as in Tracee; a notice says so", () => {
+  const { config, notices } = resolve({
     yaml: fixture("seed_tracing.yaml"),
-    flags: [
-      "streams.tracing.buffer.mode=drop",
-      "streams.tracing.buffer.size=4096",
-      "destinations.json_destination.path=/tmp/sluice-j.json",
-      "destinations.extra.format=json",
-      "destinations.extra.path=/tmp/sluice-extra.json",
-      "table",
-    ],
+    flags: ["destinations.extra.format=json", "destinations.extra.path=/tmp/sluice-extra.json", "table"],
   });
   assert.deepEqual(config, {
     destinations: [
-      { name: "json_destination", type: "file", format: "json", path: "/tmp/sluice-j.json" },
       { name: "extra", type: "file", format: "json", path: "/tmp/sluice-extra.json" },
       { name: "stdouttable", type: "file", format: "table", path: "stdout" },
     ],
-    streams: [
-      stream("tracing", ["json_destination"], { buffer: { size: 4096, mode: "drop" } }),
-      stream(DEFAULT_STREAM, ["extra", "stdouttable"]),
-    ],
+    streams: [stream(DEFAULT_STREAM, ["extra", "stdouttable"])],
   });
+  assert.deepEqual(notices, [
+    `notice: --output given: it replaces the output: section of ${
+      fixture("seed_tracing.yaml").path
+    }, as in Tracee`,
+  ]);
+  // No output: section, no notice.
+  assert.deepEqual(resolve({ yaml: yaml("log:\n  level: info\n"), flags: ["json"] }).notices, []);
 });
 
-Deno.test("a list flag replaces the file's list; repeating it adds", () => {
-  const text =
-    "output:\n  destinations: [{name: a, path: /tmp/a}, {name: b, path: /tmp/b}, {name: c, path: /tmp/c}]\n" +
-    "  streams: [{name: s, destinations: [a], filters: {events: [execve]}}]\n";
+Deno.test("the file's output: may be a list of --output values (Tracee's list form)", () => {
+  const list = resolve({
+    yaml: yaml(
+      "output:\n  - json:/tmp/a.json\n  - streams.s.destinations=/tmp/a.jsonjson\n  - sort-events\n",
+    ),
+  });
+  const flags = resolve({
+    flags: ["json:/tmp/a.json", "streams.s.destinations=/tmp/a.jsonjson", "sort-events"],
+  });
+  assert.deepEqual(list.config, flags.config);
+  assert.equal(list.config.sortEvents, true);
+  const problems = problemsOf({ yaml: yaml("output:\n  - json\n  - {a: 1}\n  - bogus\n") });
+  assert.equal(
+    problems[0],
+    "--config /etc/sluice.yaml: output[1]: expected an --output value (text), got a mapping",
+  );
+  assert.match(problems[1], /^--config \/etc\/sluice\.yaml: output\[2\] bogus: unknown output flag/);
+  assert.match(
+    problemsOf({ yaml: yaml("output: [json, bogus]\n") })[0],
+    /^--config \/etc\/sluice\.yaml: output\[1\] bogus: unknown output flag/,
+  );
+});
+
+Deno.test("a list flag replaces an earlier value only when given again; repeating it adds", () => {
   const { config } = resolve({
-    yaml: yaml(text),
     flags: [
+      "destinations.a.path=/tmp/a",
+      "destinations.b.path=/tmp/b",
+      "destinations.c.path=/tmp/c",
       "streams.s.destinations=b",
       "streams.s.destinations=c",
       "streams.s.filters.events=openat,connect",
@@ -261,13 +279,13 @@ Deno.test("short forms: names, paths, formats", () => {
     { name: "stdoutgotemplate=/t.tmpl", type: "file", format: "gotemplate=/t.tmpl", path: "stdout" },
     { name: "/tmp/outgotemplate=/u.tmpl", type: "file", format: "gotemplate=/u.tmpl", path: "/tmp/out" },
     {
-      name: "http://127.0.0.1:8080/e?timeout=5sjson",
+      name: "http://127.0.0.1:8080/e?timeout=5swebhook",
       type: "webhook",
       format: "json",
       url: "http://127.0.0.1:8080/e?timeout=5s",
     },
     {
-      name: "tcp://127.0.0.1:24224?tag=xjson",
+      name: "tcp://127.0.0.1:24224?tag=xforward",
       type: "forward",
       format: "json",
       url: "tcp://127.0.0.1:24224?tag=x",
@@ -280,20 +298,39 @@ Deno.test("short forms: names, paths, formats", () => {
   ]);
 });
 
-Deno.test("--output none: no destinations; replaces the file's output; alone only", () => {
+Deno.test("none turns the default stdout table off; other outputs still work, stdout ones conflict", () => {
   assert.deepEqual(resolve({ flags: ["none"] }).config, { destinations: [], streams: [] });
   assert.deepEqual(resolve({ yaml: fixture("seed_tracing.yaml"), flags: ["none"] }).config, {
     destinations: [],
     streams: [],
   });
+  assert.deepEqual(resolve({ yaml: yaml("output:\n  none: true\n") }).config, {
+    destinations: [],
+    streams: [],
+  });
+  assert.deepEqual(resolve({ flags: ["none", "json:/tmp/x.json"] }).config.destinations, [
+    { name: "/tmp/x.jsonjson", type: "file", format: "json", path: "/tmp/x.json" },
+  ]);
   assert.deepEqual(problemsOf({ flags: ["none", "json"] }), [
-    '--output none: means no output at all, so it cannot be combined with "json"',
+    '--output none: turns stdout off, so it cannot be combined with "json", which writes there',
+  ]);
+  assert.deepEqual(problemsOf({ flags: ["none:/tmp/x"] }), [
+    '--output none:/tmp/x: "none" takes no path or value',
+  ]);
+});
+
+Deno.test("sort-events: from a flag or the file; takes no value", () => {
+  assert.equal(resolve({ flags: ["sort-events"] }).config.sortEvents, true);
+  assert.equal(resolve({ yaml: yaml("output:\n  sort-events: true\n") }).config.sortEvents, true);
+  assert.equal(resolve({ flags: ["json"] }).config.sortEvents, undefined);
+  assert.deepEqual(problemsOf({ flags: ["sort-events:x"] }), [
+    '--output sort-events:x: "sort-events" takes no path or value',
   ]);
 });
 
 Deno.test("bad flag forms each name the flag", () => {
   const usage = "expected destinations.NAME.FIELD=VALUE, streams.NAME.FIELD=VALUE or one of table, json, " +
-    "json:PATH[,PATH], table:PATH[,PATH], gotemplate=TEMPLATE[:PATH], webhook:URL, forward:URL, none";
+    "json:PATH[,PATH], table:PATH[,PATH], gotemplate=TEMPLATE[:PATH], webhook:URL, forward:URL, none, sort-events";
   assert.deepEqual(
     problemsOf({
       flags: [
@@ -350,7 +387,7 @@ Deno.test("unknown fields at every level of output are errors; other top-level k
     "destinations.json_destination.colour: unknown field; expected one of name, type, format, path, url, permissions",
     "streams.tracing.filters.severity: unknown field; expected one of events, policies",
     "streams.tracing.buffer.speed: unknown field; expected one of size, mode",
-    "sinks: unknown field; expected one of destinations, streams",
+    "sinks: unknown field; expected one of none, sort-events, destinations, streams",
   ]);
   assert.deepEqual(resolve({ yaml: fixture("other_tracee_keys.yaml") }).config.destinations, [
     { name: "events_file", type: "file", format: "json", path: "/tmp/sluice-events.json" },
@@ -459,19 +496,19 @@ Deno.test("url query parameters: durations, booleans, batch", () => {
       ],
     }),
     [
-      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=json.url: parameter timeout: expected a Go " +
+      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=webhook.url: parameter timeout: expected a Go " +
       'duration such as 5s, 100ms or 1m30s, got "5x"',
-      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=json.url: parameter contentType: must not " +
+      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=webhook.url: parameter contentType: must not " +
       'be empty, got ""',
-      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=json.url: parameter batch: expected a " +
+      "destinations.http://127.0.0.1:9/a?timeout=5x&batch=0&contentType=webhook.url: parameter batch: expected a " +
       'positive integer, got "0"',
-      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=json.url: parameter tag: must " +
+      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=forward.url: parameter tag: must " +
       'not be empty, got ""',
-      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=json.url: parameter " +
+      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=forward.url: parameter " +
       'requireAck: expected "true" or "false", got "yes"',
-      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=json.url: parameter " +
+      "destinations.tcp://127.0.0.1:24224?requireAck=yes&connectionTimeout=-1s&tag=forward.url: parameter " +
       'connectionTimeout: must be positive, got "-1s"',
-      'destinations.http://127.0.0.1:9/c?timeout=0sjson.url: parameter timeout: must be positive, got "0s"',
+      'destinations.http://127.0.0.1:9/c?timeout=0swebhook.url: parameter timeout: must be positive, got "0s"',
     ],
   );
 });
@@ -532,14 +569,8 @@ Deno.test("every problem is reported together: flags, shape and cross-field rule
         mode: fast
         size: 0
 `),
-      flags: ["bogus", "destinations.hook.colour=red"],
     }),
     [
-      "--output bogus: unknown output flag; expected destinations.NAME.FIELD=VALUE, streams.NAME.FIELD=VALUE or " +
-      "one of table, json, json:PATH[,PATH], table:PATH[,PATH], gotemplate=TEMPLATE[:PATH], webhook:URL, " +
-      "forward:URL, none",
-      '--output destinations.hook.colour=red: unknown destination field "colour"; expected ' +
-      "destinations.NAME.FIELD=VALUE with FIELD one of type, format, path, url, permissions",
       "streams.s.buffer.size: expected a positive integer, got 0",
       'streams.s.buffer.mode: expected "block" or "drop", got "fast"',
       "destinations.hook.url: required for a webhook destination",
@@ -559,7 +590,7 @@ Deno.test("YAML syntax errors name the file and line", () => {
     /^--config \/etc\/sluice\.yaml: line 3, /,
   );
   assert.deepEqual(problemsOf({ yaml: yaml("output: 3\n") }), [
-    "output: expected a mapping with destinations and streams, got 3",
+    "output: expected a mapping with destinations and streams, or a list of --output values, got 3",
   ]);
   assert.deepEqual(problemsOf({ yaml: yaml("- a\n") }), [
     "--config /etc/sluice.yaml: expected a mapping of settings at the top level, got a list",

@@ -100,8 +100,12 @@ Deno.test("bad -e and -s values name the flag and value", async () => {
         "-nope",
         "zz*",
         "",
+        "openat, execve",
+        "openat.data=5",
+        "openat.data.pathname==/x",
+        "openat.scope.comm= bash",
       ],
-      scopes: ["comm", "colour=red"],
+      scopes: ["comm", "colour=red", " comm=bash", "comm=bash ", "!container", "uid=-1"],
     }),
     [
       '--events opnat: unknown event "opnat"',
@@ -109,11 +113,19 @@ Deno.test("bad -e and -s values name the flag and value", async () => {
       "--events openat.data.pathname: the filter needs an operator and a value",
       '--events zz*: no event sluice can trace starts with "zz"',
       "--events : the value is empty",
+      '--events openat, execve: remove the whitespace around " execve"',
+      "--events openat.data=5: the data field's name is missing (NAME.data.FIELD<op>VALUE)",
       '--events -nope: unknown event "nope"',
       '--events openat.data.path=/x: "data.path=/x": event openat has no data field "path" (its fields: dirfd, pathname, flags, mode, returnValue)',
       '--events openat.retval=x: "retval=x": retval must be an integer: "x" is not an integer',
-      '--scope: "comm": invalid scope: "comm" is not a NAME<op>VALUE expression (operators: = != < > <= >=)',
+      '--events openat.data.pathname==/x: "data.pathname==/x": "==" is not an operator (use = != < > <= >=)',
+      '--events openat.scope.comm= bash: "comm= bash": remove the whitespace around the value " bash"',
+      '--scope: "comm": invalid scope: not a NAME<op>VALUE expression (operators: = != < > <= >=)',
       '--scope: "colour=red": unknown scope "colour" (known: global, comm, pid, uid, binary, executable, container, not-container, tree, follow, mntns, pidns)',
+      '--scope: " comm=bash": remove the whitespace around it',
+      '--scope: "comm=bash ": remove the whitespace around it',
+      '--scope: "!container": not a scope: "!" is not an operator here; use not-container',
+      '--scope: "uid=-1": -1 is out of range for u_int32 (0 to 4294967295)',
     ],
   );
 });
@@ -132,7 +144,7 @@ Deno.test("-e tag=SET selects the events of Tracee's sets that sluice traces; -e
   }
   assert.ok(!events.includes("openat"));
   assert.deepEqual(await problemsOf({ events: ["fs", "tag=nope", "tag=", "tag!=fs"] }), [
-    '--events fs: unknown event "fs": fs is a set of events (select its events with -e tag=fs)',
+    '--events fs: unknown event "fs": fs is a set of events (select its events with tag=fs)',
     '--events tag=nope: unknown set "nope"',
     "--events tag=: has an empty set name",
     "--events tag!=fs: expected tag=SET or tag=SET,SET",

@@ -16,14 +16,52 @@ Deno.test("expressions split at the first operator; values are comma lists", () 
     op: "=",
     values: ["/a=b"],
   });
+  assert.equal(parseExpression("comm"), "not a NAME<op>VALUE expression (operators: = != < > <= >=)");
+  assert.equal(parseExpression("=x"), "no field name before the operator");
+  assert.equal(parseExpression("pid!1"), '"!" is not an operator (use = != < > <= >=)');
+  assert.equal(parseExpression("pid>="), 'no value after ">="');
+  assert.equal(parseExpression("comm=a,,b"), "an empty value in the comma list");
+});
+
+Deno.test("doubled operators and whitespace around names and values are refused, as in Tracee", () => {
+  assert.equal(parseExpression("comm==x"), '"==" is not an operator (use = != < > <= >=)');
   assert.equal(
-    parseExpression("comm"),
-    '"comm" is not a NAME<op>VALUE expression (operators: = != < > <= >=)',
+    parseExpression("data.pathname=!/etc/*"),
+    '"=!" is not an operator (use = != < > <= >=)',
   );
-  assert.equal(parseExpression("=x"), '"=x" is not a NAME<op>VALUE expression (operators: = != < > <= >=)');
-  assert.equal(parseExpression("pid!1"), '"pid!1" has no valid operator (use = != < > <= >=)');
-  assert.equal(parseExpression("pid>="), '"pid>=" has no value after ">="');
-  assert.equal(parseExpression("comm=a,,b"), '"comm=a,,b" has an empty value in its comma list');
+  assert.equal(parseExpression("pid<>1"), '"<>" is not an operator (use = != < > <= >=)');
+  assert.equal(parseExpression("comm= x"), 'remove the whitespace around the value " x"');
+  assert.equal(parseExpression("comm=x\t"), 'remove the whitespace around the value "x\t"');
+  assert.equal(parseExpression("comm=a, b"), 'remove the whitespace around the value " b"');
+  assert.equal(parseExpression("comm =x"), 'remove the whitespace around the name "comm "');
+  // An operator character later in the value is part of the value.
+  assert.deepEqual(parseExpression("comm=a!=b"), { name: "comm", op: "=", values: ["a!=b"] });
+});
+
+Deno.test("number matchers refuse values their field's type cannot hold", () => {
+  assert.equal(
+    new NumberMatcher("u_int32").add("=", ["-1"]),
+    "-1 is out of range for u_int32 (0 to 4294967295)",
+  );
+  assert.equal(
+    new NumberMatcher("u_int32").add("=", ["4294967296"]),
+    "4294967296 is out of range for u_int32 (0 to 4294967295)",
+  );
+  assert.equal(new NumberMatcher("u_int32").add("=", ["4294967295"]), undefined);
+  assert.equal(
+    new NumberMatcher("int32").add("!=", ["2147483648"]),
+    "2147483648 is out of range for int32 (-2147483648 to 2147483647)",
+  );
+  assert.equal(
+    new NumberMatcher("int64").add("=", ["99999999999999999999"]),
+    "99999999999999999999 is out of range for int64 (-9223372036854775808 to 9223372036854775807)",
+  );
+  assert.equal(new NumberMatcher("u_int64").add("=", ["18446744073709551615"]), undefined);
+  assert.equal(
+    new NumberMatcher("u_int32").add("<", ["0"]),
+    '"<0" selects nothing: u_int32 has no value below 0',
+  );
+  assert.equal(new NumberMatcher("u_int32").add("<=", ["0"]), undefined);
 });
 
 Deno.test("integers: canonical text and exact comparison beyond 2^53", () => {

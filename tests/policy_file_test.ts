@@ -117,10 +117,49 @@ Deno.test("unknown and unsupported scopes", async () => {
     'bad.yaml: policy "p1": spec.scope[0]: "colour=red": unknown scope "colour" (known: global, comm, pid, uid, binary, executable, container, not-container, tree, follow, mntns, pidns)',
     'bad.yaml: policy "p1": spec.scope[1]: "uts=abc": scope "uts" is not supported: sluice\'s events carry no UTS name',
     'bad.yaml: policy "p1": spec.scope[2]: "container=new": "container=new" is not supported by sluice (it does not track when containers started)',
-    'bad.yaml: policy "p1": spec.scope[3]: "comm": invalid scope: "comm" is not a NAME<op>VALUE expression (operators: = != < > <= >=)',
+    'bad.yaml: policy "p1": spec.scope[3]: "comm": invalid scope: not a NAME<op>VALUE expression (operators: = != < > <= >=)',
     'bad.yaml: policy "p1": spec.scope[4]: "uid>abc": "abc" is not an integer',
     'bad.yaml: policy "p1": spec.scope[5]: "mntns>5": mntns takes = or !=, not ">"',
   ]);
+});
+
+Deno.test("the grammar is as strict as Tracee's: operators, ranges, container forms, whitespace", async () => {
+  const problems = await fileProblems(crd(
+    "  scope: ['comm==x', '!container', 'uid=-1', 'uid=4294967296', 'mntns=-1', 'tree=99999999999999999999', " +
+      "'pid < 5']\n  rules:\n    - event: openat\n" +
+      "      filters: ['data.pathname=!/etc/*', 'container=abc', '!container', 'data.pathname= /etc', " +
+      "'data.dirfd=2147483648', 'retval=99999999999999999999', 'uid=-1']",
+  ));
+  assert.deepEqual(problems, [
+    'bad.yaml: policy "p1": spec.rules[0].filters[0]: "data.pathname=!/etc/*": "=!" is not an operator (use = != < > <= >=)',
+    'bad.yaml: policy "p1": spec.rules[0].filters[1]: "container=abc": a rule filter takes "container" alone; select a container by its id with containerId=ID',
+    'bad.yaml: policy "p1": spec.rules[0].filters[2]: "!container": not a filter: "!" is not an operator here; use host or not-container',
+    'bad.yaml: policy "p1": spec.rules[0].filters[3]: "data.pathname= /etc": remove the whitespace around the value " /etc"',
+    'bad.yaml: policy "p1": spec.rules[0].filters[4]: "data.dirfd=2147483648": 2147483648 is out of range for int32 (-2147483648 to 2147483647)',
+    'bad.yaml: policy "p1": spec.rules[0].filters[5]: "retval=99999999999999999999": retval must be an integer: 99999999999999999999 is out of range for int64 (-9223372036854775808 to 9223372036854775807)',
+    'bad.yaml: policy "p1": spec.rules[0].filters[6]: "uid=-1": -1 is out of range for u_int32 (0 to 4294967295)',
+    'bad.yaml: policy "p1": spec.scope[0]: "comm==x": invalid scope: "==" is not an operator (use = != < > <= >=)',
+    'bad.yaml: policy "p1": spec.scope[1]: "!container": not a scope: "!" is not an operator here; use not-container',
+    'bad.yaml: policy "p1": spec.scope[2]: "uid=-1": -1 is out of range for u_int32 (0 to 4294967295)',
+    'bad.yaml: policy "p1": spec.scope[3]: "uid=4294967296": 4294967296 is out of range for u_int32 (0 to 4294967295)',
+    'bad.yaml: policy "p1": spec.scope[4]: "mntns=-1": -1 is out of range for u_int32 (0 to 4294967295)',
+    'bad.yaml: policy "p1": spec.scope[5]: "tree=99999999999999999999": tree needs pids: 99999999999999999999 is out of range for u_int32 (0 to 4294967295)',
+  ]);
+  // Spaces in a file's scope entry are removed first, as Tracee does: "pid < 5" reads as "pid<5".
+});
+
+Deno.test("a type other than policy is refused, with or without apiVersion/kind; type: Policy is the plain form", async () => {
+  assert.deepEqual(await fileProblems("type: detector\n" + crd(GOOD_SPEC)), [
+    'bad.yaml: policy "p1": type: "detector" is not "policy"; a policy in the apiVersion/kind form has no type field',
+  ]);
+  assert.deepEqual(
+    await fileProblems("type: detector\nname: p2\nscope: [global]\nrules: [{event: openat}]\n"),
+    [
+      'bad.yaml: policy "p2": type: "detector" is not "policy"; the plain form needs "type: policy"',
+    ],
+  );
+  const set = await fromYaml("type: ' Policy'\nname: p3\nscope: [global]\nrules: [{event: openat}]\n");
+  assert.deepEqual(set.names, ["p3"]);
 });
 
 Deno.test("duplicated and unknown events", async () => {
@@ -153,7 +192,7 @@ Deno.test("filter values are checked against the field's type", async () => {
     'bad.yaml: policy "p1": spec.rules[0].filters[0]: "data.flags=abc": "abc" is not an integer',
     'bad.yaml: policy "p1": spec.rules[0].filters[1]: "data.pathname>5": operator ">" does not apply to text; use = or !=',
     'bad.yaml: policy "p1": spec.rules[0].filters[2]: "hostName=x": "hostName" is a Tracee field that sluice\'s events do not carry',
-    `bad.yaml: policy "p1": spec.rules[0].filters[3]: "colour=red": unknown field "colour" (known: p, pid, processId, tid, threadId, ppid, parentProcessId, hostPid, hostProcessId, hostTid, hostThreadId, hostParentProcessId, hostPpid, uid, userId, comm, processName, exec, executable, bin, binary, containerId, containerName, containerImage, podName, podNamespace, podUid, syscall, mntns, mountNamespace, pidns, pidNamespace, cgroupId, container, not-container, data.NAME, retval)`,
+    `bad.yaml: policy "p1": spec.rules[0].filters[3]: "colour=red": unknown field "colour" (known: p, pid, processId, tid, threadId, ppid, parentProcessId, hostPid, hostProcessId, hostTid, hostThreadId, hostParentProcessId, hostPpid, uid, userId, comm, processName, exec, executable, bin, binary, containerId, containerName, containerImage, podName, podNamespace, podUid, syscall, mntns, mountNamespace, pidns, pidNamespace, cgroupId, container, host, not-container, data.NAME, retval)`,
     'bad.yaml: policy "p1": spec.rules[1].filters[0]: "data.addr=1.2.3.4": data field "addr" of connect is of type sockaddr, which sluice cannot filter on',
   ]);
 });

@@ -109,7 +109,7 @@ Deno.test("retval with comparisons, read from the returnValue data entry", async
   assert.deepEqual(await keeps("openat", ["retval=-2,3"], opens), [true, true, false, false]);
 });
 
-Deno.test("context filters in rules: comm, pid, hostPid, ppid, uid, container, executable", async () => {
+Deno.test("context filters in rules: comm, pid, hostPid, ppid, uid, container, host, containerId, executable", async () => {
   const events = [
     openat("/a", { comm: "bash", pid: 100, nsPid: 5, uid: 0, ppid: 1, exe: "/bin/bash" }),
     openat("/a", { comm: "curl", pid: 200, uid: 1000, container: "c0ffee", ppid: 100, exe: "/usr/bin/curl" }),
@@ -122,7 +122,8 @@ Deno.test("context filters in rules: comm, pid, hostPid, ppid, uid, container, e
   assert.deepEqual(await keeps("openat", ["uid=0"], events), [true, false]);
   assert.deepEqual(await keeps("openat", ["container"], events), [false, true]);
   assert.deepEqual(await keeps("openat", ["not-container"], events), [true, false]);
-  assert.deepEqual(await keeps("openat", ["container=c0f"], events), [false, true]);
+  assert.deepEqual(await keeps("openat", ["host"], events), [true, false]);
+  assert.deepEqual(await keeps("openat", ["containerId=c0ffee"], events), [false, true]);
   assert.deepEqual(await keeps("openat", ["executable=/usr/bin/*"], events), [false, true]);
 });
 

@@ -136,6 +136,12 @@ export async function planRun(options: CliOptions): Promise<Plan> {
   }
   const { config, notices } = resolved;
 
+  // Tracee's container mode: when a policy selects containers, tables show the container column.
+  if (policies.containerScoped) {
+    for (const destination of config.destinations) {
+      if (destination.format === "table") destination.containers = true;
+    }
+  }
   const problems = [
     ...config.destinations.flatMap(destinationProblems),
     ...fileTargetProblems(config, options.input),

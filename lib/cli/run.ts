@@ -15,6 +15,7 @@ import { sleep } from "../destinations/backoff.ts";
 import { runPipeline } from "../pipeline.ts";
 import { openReplaySource } from "../source/replay.ts";
 import type { EventSource } from "../source/source.ts";
+import { sortedSource } from "../source/sorted.ts";
 import { blockModeLosses, type DeliveryCounters, summaryLines } from "../streams/counters.ts";
 import { createRouter, type Router } from "../streams/router.ts";
 import type { Plan } from "./plan.ts";
@@ -112,6 +113,7 @@ export async function startRun(plan: Plan): Promise<number> {
   let source: EventSource;
   try {
     source = await openSource(plan);
+    if (plan.config.sortEvents) source = sortedSource(source);
   } catch (error) {
     log.error((error as Error).message);
     await router.close().catch(() => {});

@@ -36,5 +36,7 @@ export function describeConfig(config: OutputConfig): string {
     return "no output (--output none): events are traced but written nowhere";
   }
   const byName = new Map(config.destinations.map((destination) => [destination.name, destination]));
-  return config.streams.flatMap((stream) => describeStream(stream, byName)).map(cleanLine).join("\n");
+  const sorting = config.sortEvents ? ["events sorted by time (sort-events)"] : [];
+  return [...sorting, ...config.streams.flatMap((stream) => describeStream(stream, byName))]
+    .map(cleanLine).join("\n");
 }

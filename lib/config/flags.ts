@@ -1,6 +1,7 @@
 /**
- * `--output` flag values -> additions to the raw `output:` object, in flag order. Values for a
- * destination or stream name that already exists merge into it; other names are appended.
+ * `--output` flag values (or the `output:` list form of a config file) -> additions to the raw
+ * `output:` object, in flag order. Values for a destination or stream name that already
+ * exists merge into it; other names are appended.
  *
  * @module
  */
@@ -9,10 +10,18 @@ import { findNamed, isRawMap, type RawMap } from "./raw.ts";
 
 /** What the flags did to the raw object. */
 export interface FlagResult {
-  /** `--output none` was given: no destinations at all. */
+  /** `none` was given: no default stdout table (Tracee's `none`). */
   none: boolean;
+  /** `sort-events` was given. */
+  sortEvents: boolean;
   /** Malformed flags, one line each. */
   problems: string[];
+}
+
+/** Options of {@link applyOutputFlags}. */
+export interface FlagOptions {
+  /** How a problem names the flag at `index`. @default {`--output FLAG`} */
+  label?: (flag: string, index: number) => string;
 }
 
 const DESTINATION_FIELDS = ["type", "format", "path", "url", "permissions"];
@@ -27,7 +36,7 @@ const STREAM_FIELDS: Record<string, string[]> = {
 const LIST_FIELDS = new Set(["destinations", "filters.events", "filters.policies"]);
 
 const SHORT_FORMS = "table, json, json:PATH[,PATH], table:PATH[,PATH], gotemplate=TEMPLATE[:PATH], " +
-  "webhook:URL, forward:URL, none";
+  "webhook:URL, forward:URL, none, sort-events";
 
 /** Thrown inside this module for one bad flag; becomes one problem line. */
 class FlagProblem extends Error {}
@@ -65,10 +74,14 @@ function shortForm(flag: string): RawMap[] | undefined {
   }
   for (const type of ["webhook", "forward"]) {
     const prefix = `${type}:`;
+    if (flag === type) {
+      throw new FlagProblem(`expected a URL after "${prefix}", e.g. ${prefix}http://host:8080`);
+    }
     if (flag.startsWith(prefix)) {
       const url = flag.slice(prefix.length);
       if (url === "") throw new FlagProblem(`expected a URL after "${prefix}"`);
-      return [{ name: url + "json", type, url }];
+      // Tracee names it URL + type (PreparePrinterConfig), unlike the file forms (path + format).
+      return [{ name: url + type, type, url }];
     }
   }
   return undefined;
@@ -108,8 +121,19 @@ function applyDestinationFlag(raw: RawMap, flag: string): void {
         DESTINATION_FIELDS.join(", "),
     );
   }
-  const entry = entryNamed(raw, "destinations", rest.slice(0, dot));
+  const entry = entryNamed(raw, "destinations", flagName(rest.slice(0, dot), "destination"));
   if (entry !== undefined) entry[field] = value;
+}
+
+/** A name taken from a flag key: the key is split at dots, so a name cannot hold one (as in Tracee). */
+function flagName(name: string, kind: string): string {
+  if (name === "") throw new FlagProblem(`the ${kind} name is empty`);
+  if (name.includes(".")) {
+    throw new FlagProblem(
+      `"${name}": a ${kind} name in a flag cannot contain "."; name it in a config file instead`,
+    );
+  }
+  return name;
 }
 
 /** Text -> number when it looks like one, so the schema reports "1.5" and "-1" as numbers and "abc" as text. */
@@ -130,7 +154,7 @@ function applyStreamFlag(raw: RawMap, flag: string, listsFromFlags: Set<string>)
         `FIELD one of ${Object.keys(STREAM_FIELDS).join(", ")}`,
     );
   }
-  const name = rest.slice(0, rest.length - field.length - 1);
+  const name = flagName(rest.slice(0, rest.length - field.length - 1), "stream");
   let target = entryNamed(raw, "streams", name);
   const path = STREAM_FIELDS[field];
   for (const step of path.slice(0, -1)) {
@@ -154,20 +178,35 @@ function applyStreamFlag(raw: RawMap, flag: string, listsFromFlags: Set<string>)
   listsFromFlags.add(seenKey);
 }
 
+/** Short forms that write to stdout, which `none` turns off (Tracee counts them as a second use of stdout). */
+function writesStdout(added: readonly RawMap[]): boolean {
+  return added.some((entry) => entry.path === "stdout");
+}
+
 /** Applies every `--output` value to `raw` (mutated), in order. */
-export function applyOutputFlags(raw: RawMap, flags: readonly string[]): FlagResult {
-  const problems: string[] = [];
+export function applyOutputFlags(
+  raw: RawMap,
+  flags: readonly string[],
+  options: FlagOptions = {},
+): FlagResult {
+  const label = options.label ?? ((flag: string) => `--output ${flag}`);
+  const result: FlagResult = { none: false, sortEvents: false, problems: [] };
   const listsFromFlags = new Set<string>();
-  let none = false;
-  for (const flag of flags) {
+  const stdoutForms: string[] = [];
+  flags.forEach((flag, index) => {
     try {
-      if (flag === "none") {
-        none = true;
-        continue;
+      const word = flag.split(":")[0];
+      if (word === "none" || word === "sort-events") {
+        if (flag !== word) throw new FlagProblem(`"${word}" takes no path or value`);
+        if (word === "none") result.none = true;
+        else result.sortEvents = true;
+        return;
       }
       const added = shortForm(flag);
-      if (added !== undefined) listAt(raw, "destinations")?.push(...added);
-      else if (flag.startsWith("destinations.")) applyDestinationFlag(raw, flag);
+      if (added !== undefined) {
+        listAt(raw, "destinations")?.push(...added);
+        if (writesStdout(added)) stdoutForms.push(flag);
+      } else if (flag.startsWith("destinations.")) applyDestinationFlag(raw, flag);
       else if (flag.startsWith("streams.")) applyStreamFlag(raw, flag, listsFromFlags);
       else {
         throw new FlagProblem(
@@ -177,12 +216,14 @@ export function applyOutputFlags(raw: RawMap, flags: readonly string[]): FlagRes
       }
     } catch (error) {
       if (!(error instanceof FlagProblem)) throw error;
-      problems.push(`--output ${flag}: ${error.message}`);
+      result.problems.push(`${label(flag, index)}: ${error.message}`);
     }
+  });
+  if (result.none && stdoutForms.length > 0) {
+    const others = stdoutForms.map((flag) => `"${flag}"`).join(", ");
+    result.problems.push(
+      `--output none: turns stdout off, so it cannot be combined with ${others}, which writes there`,
+    );
   }
-  const others = flags.filter((flag) => flag !== "none").map((flag) => `"${flag}"`).join(", ");
-  if (none && others !== "") {
-    problems.push(`--output none: means no output at all, so it cannot be combined with ${others}`);
-  }
-  return { none, problems };
+  return result;
 }

@@ -1,16 +1,16 @@
 /**
- * `--config` YAML + `--output` flags -> one validated {@link OutputConfig}. Both become one raw
- * object of the `output:` shape (flags on top of the file), one zod schema checks it, then
- * defaults, the implicit `default-stream` and the cross-field rules apply.
+ * `--config` YAML or `--output` flags -> one validated {@link OutputConfig}. Either becomes one
+ * raw object of the `output:` shape (flags, when given, instead of the file's section), one zod
+ * schema checks it, then defaults, the implicit `default-stream` and the cross-field rules apply.
  *
  * @module
  */
 
 import { resolveDestinations } from "./destinations.ts";
 import { ConfigError } from "./errors.ts";
-import { applyOutputFlags } from "./flags.ts";
+import { applyOutputFlags, type FlagOptions } from "./flags.ts";
 import type { RawMap } from "./raw.ts";
-import { issueProblems, namesIn, outputSchema, salvageEntries } from "./schema.ts";
+import { issueProblems, namesIn, outputSchema, salvageEntries, show } from "./schema.ts";
 import { resolveStreams } from "./streams.ts";
 import type { DestinationConfig, OutputConfig } from "./types.ts";
 import { readOutputSection } from "./yaml_file.ts";
@@ -47,35 +47,61 @@ function fail(problems: string[]): never {
   throw new ConfigError(problems);
 }
 
+/** The positions of the text items of the file's list form; other items become problems. */
+function listForm(list: readonly unknown[], path: string, problems: string[]): number[] {
+  return list.flatMap((item, index) => {
+    if (typeof item === "string") return [index];
+    problems.push(
+      `--config ${path}: output[${index}]: expected an --output value (text), got ${show(item)}`,
+    );
+    return [];
+  });
+}
+
 /**
- * Resolves the output configuration. Throws {@link ConfigError} listing every problem found: a YAML
- * syntax error stops at the file, otherwise flag, shape and cross-field problems are reported together
- * (cross-field rules run on the entries whose shape is right).
+ * Resolves the output configuration. `--output` flags replace the file's `output:` section
+ * (Tracee's precedence: a flag given on the command line wins over the config file's key).
+ * Throws {@link ConfigError} listing every problem found: a YAML syntax error stops at the
+ * file, otherwise flag, shape and cross-field problems are reported together (cross-field
+ * rules run on the entries whose shape is right).
  */
 export function resolveOutputConfig(input: ConfigInput, options: ResolveOptions): OutputResolution {
   const problems: string[] = [];
+  const notices: string[] = [];
   let raw: RawMap = {};
+  let flags = input.flags;
+  let label: FlagOptions["label"];
   if (input.yaml !== undefined) {
-    const section = readOutputSection(input.yaml.text, input.yaml.path);
+    const { path } = input.yaml;
+    const section = readOutputSection(input.yaml.text, path);
     problems.push(...section.problems);
-    raw = structuredClone(section.output ?? {});
+    const output = section.output;
+    if (output !== undefined && input.flags.length > 0) {
+      notices.push(`notice: --output given: it replaces the output: section of ${path}, as in Tracee`);
+    } else if (Array.isArray(output)) {
+      const at = listForm(output, path, problems);
+      flags = at.map((index) => output[index] as string);
+      label = (flag, index) => `--config ${path}: output[${at[index]}] ${flag}`;
+    } else if (output !== undefined) raw = structuredClone(output);
   }
   // A file that could not be read would make every flag naming its entries look wrong.
   const fileFailed = problems.length > 0;
-  const flags = applyOutputFlags(raw, input.flags);
-  problems.push(...flags.problems);
+  const flagged = applyOutputFlags(raw, flags, { label });
+  problems.push(...flagged.problems);
   if (fileFailed) fail(problems);
-  if (flags.none) {
-    if (problems.length > 0) fail(problems);
-    return { config: { destinations: [], streams: [] }, notices: [] };
-  }
   const parsed = outputSchema.safeParse(raw);
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => issueProblems(issue, raw)));
   const data = parsed.success ? parsed.data : salvageEntries(raw, parsed.error.issues);
+  const none = flagged.none || data.none === true;
+  const sortEvents = flagged.sortEvents || data["sort-events"] === true ? { sortEvents: true as const } : {};
 
   const declaredStreams = data.streams ?? [];
   const given = data.destinations ?? [];
   const nothingConfigured = isEmptyList(raw.destinations) && isEmptyList(raw.streams);
+  if (none && nothingConfigured) {
+    if (problems.length > 0) fail(problems);
+    return { config: { destinations: [], streams: [], ...sortEvents }, notices };
+  }
   const declared = nothingConfigured ? [DEFAULT_DESTINATION] : given;
   const destinations = resolveDestinations(declared);
   const streams = resolveStreams(declaredStreams, {
@@ -86,8 +112,8 @@ export function resolveOutputConfig(input: ConfigInput, options: ResolveOptions)
   problems.push(...destinations.problems, ...streams.problems);
   if (problems.length > 0) fail(problems);
   return {
-    config: { destinations: destinations.destinations, streams: streams.streams },
-    notices: destinations.notices,
+    config: { destinations: destinations.destinations, streams: streams.streams, ...sortEvents },
+    notices: [...notices, ...destinations.notices],
   };
 }
 

@@ -64,6 +64,8 @@ const streamSchema = z.strictObject({
 
 /** Tracee's `output:` object: every field optional here; defaults and cross-field rules come after. */
 export const outputSchema = z.strictObject({
+  none: z.boolean().nullish(),
+  "sort-events": z.boolean().nullish(),
   destinations: z.array(destinationSchema).nullish(),
   streams: z.array(streamSchema).nullish(),
 });
@@ -199,6 +201,8 @@ export function salvageEntries(raw: RawMap, issues: readonly z.core.$ZodIssue[])
     else if (path.length > 2) deleteAt(copy, path);
   }
   return {
+    none: copy.none === true,
+    "sort-events": copy["sort-events"] === true,
     destinations: pick(copy.destinations, destinationSchema),
     streams: pick(copy.streams, streamSchema),
   };

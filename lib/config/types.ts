@@ -23,6 +23,8 @@ export interface DestinationConfig {
   url?: string;
   /** file only: the mode a file sluice creates gets (before the umask); default 0o600. */
   permissions?: number;
+  /** Present on a table destination when policies select containers: Tracee's container layout. */
+  containers?: true;
 }
 
 /** One stream, defaults applied; the implicit `default-stream` included. */
@@ -37,6 +39,8 @@ export interface StreamConfig {
 export interface OutputConfig {
   destinations: DestinationConfig[];
   streams: StreamConfig[];
+  /** Present when `sort-events` was asked for: events are delivered in timestamp order. */
+  sortEvents?: true;
 }
 
 /** The name Tracee gives the stream that collects destinations no stream names. */

@@ -9,9 +9,12 @@ import { parseYaml } from "../yaml_loader.ts";
 import { isRawMap, type RawMap } from "./raw.ts";
 import { show } from "./schema.ts";
 
-/** The file's `output:` mapping (undefined when it has none) or the problems that stopped reading it. */
+/**
+ * The file's `output:` section (undefined when it has none): a mapping, or Tracee's list
+ * form (a list of `--output` values); or the problems that stopped reading it.
+ */
 export interface OutputSection {
-  output?: RawMap;
+  output?: RawMap | unknown[];
   problems: string[];
 }
 
@@ -32,8 +35,14 @@ export function readOutputSection(text: string, path: string): OutputSection {
   }
   const output = top.output;
   if (output === undefined || output === null) return { problems: [] };
-  if (!isRawMap(output)) {
-    return { problems: [`output: expected a mapping with destinations and streams, got ${show(output)}`] };
+  if (!isRawMap(output) && !Array.isArray(output)) {
+    return {
+      problems: [
+        `output: expected a mapping with destinations and streams, or a list of --output values, got ${
+          show(output)
+        }`,
+      ],
+    };
   }
   return { output, problems: [] };
 }

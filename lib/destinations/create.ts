@@ -26,7 +26,7 @@ export async function createDestination(
     case "file":
       return await createFileDestination(config.name, {
         path: config.path ?? "stdout",
-        formatter: createFormatter(config.format),
+        formatter: createFormatter(config.format, { containers: config.containers }),
         warn: options.warn,
         permissions: config.permissions,
         shutdown: options.draining,

@@ -10,13 +10,15 @@
  * - The grace rule: once draining begins (end of input or a signal) a destination that is still
  *   delivering keeps going; one that has delivered nothing for the grace period is given up, and
  *   what it still holds is counted as failed. A hard stop (a second signal) gives up at once.
- * - Counters (the {@link Ledger}) and a few readable warning lines ({@link Health}).
+ * - Counters (the {@link Ledger}) and a few readable warning lines ({@link Health}); an event
+ *   the transport could not format fails at once, and the first such failure is reported.
  *
  * @module
  */
 
 import type { BufferMode } from "../config/types.ts";
 import type { Event } from "../events/event.ts";
+import { formatFailureReporter, type FormattedBatch } from "../format/format.ts";
 import { DROP_MODE_ATTEMPTS, nextDelay, sleep } from "./backoff.ts";
 import type { Destination } from "./destination.ts";
 import { Health } from "./health.ts";
@@ -45,10 +47,19 @@ export type Outcome<P> =
     partial?: { delivered: Event[]; rest: Parcel<P> };
   };
 
+/**
+ * What a transport made of a batch: the parcels to send, and the events whose format failed
+ * (a template's runtime error), which are counted as failed and never sent.
+ */
+export interface Packed<P> extends Pick<FormattedBatch, "failed" | "failures"> {
+  /** Sent one attempt each, in order. */
+  parcels: Parcel<P>[];
+}
+
 /** The part of a network destination that differs between webhook and forward. */
 export interface Transport<P> {
   /** Formats events into the parcels sent one attempt each, in order. */
-  pack(events: Event[]): Parcel<P>[];
+  pack(events: Event[]): Packed<P>;
   /** One attempt. `signal` aborts when the engine gives up: the attempt should end at once. */
   send(parcel: Parcel<P>, signal: AbortSignal): Promise<Outcome<P>>;
   /** Releases connections; called once, after the last attempt, and must not hang. */
@@ -115,6 +126,7 @@ export function engineDestination<P>(transport: Transport<P>, options: EngineOpt
   const { name, mode, graceMs } = options;
   const ledger = new Ledger();
   const health = new Health(name, { warn: options.warn });
+  const reportFormatFailures = formatFailureReporter(name, options.warn);
   const halt = new AbortController();
   const running = new Set<Promise<void>>();
   const sending = new Slots(options.inFlight);
@@ -247,7 +259,10 @@ export function engineDestination<P>(transport: Transport<P>, options: EngineOpt
     async write(batch) {
       ledger.received(batch.length);
       if (halt.signal.aborted) return ledger.failed(batch);
-      for (const parcel of transport.pack(batch)) await dispatch(parcel);
+      const { parcels, failed, failures } = transport.pack(batch);
+      ledger.failed(failed);
+      reportFormatFailures(failures);
+      for (const parcel of parcels) await dispatch(parcel);
     },
     close: finish,
     abort() {

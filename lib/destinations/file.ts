@@ -7,6 +7,9 @@
  * stay in a file: when a write fails part way (disk full), the partial line is cut off again
  * and only the events whose lines landed whole count as delivered.
  *
+ * An event its format fails on (a template's runtime error) is left out and counted as failed;
+ * the first such failure is reported.
+ *
  * Once sluice shuts down, a write that makes no progress for the grace period (a reader of
  * stdout that stopped reading: `sluice | sleep 40`) is given up: what is left counts as failed
  * and the run can end.
@@ -15,7 +18,7 @@
  */
 
 import type { Event } from "../events/event.ts";
-import type { Formatter } from "../format/format.ts";
+import { formatBatch, formatFailureReporter, type Formatter } from "../format/format.ts";
 import { type BatchSink, type Destination, sinkDestination } from "./destination.ts";
 import { Ledger } from "./ledger.ts";
 import { type FileOutput, openFileOutput, WriteError } from "./file_output.ts";
@@ -147,6 +150,7 @@ export async function createFileDestination(
   };
   const bounded = (work: Promise<void>) => Promise.race([work, gaveUp]);
 
+  const reportFormatFailures = formatFailureReporter(name, warn);
   const timer = setInterval(flush, FLUSH_INTERVAL_MS);
   Deno.unrefTimer(timer);
 
@@ -188,12 +192,14 @@ export async function createFileDestination(
         failed(batch);
         return;
       }
-      for (const event of batch) {
-        const line = formatter.format(event);
+      const formatted = formatBatch(formatter, batch);
+      failed(formatted.failed);
+      reportFormatFailures(formatted.failures);
+      formatted.lines.forEach((line, i) => {
         lines.push(line);
         bytes += line.length + 1;
-        held.push(event);
-      }
+        held.push(formatted.events[i]);
+      });
       if (bytes >= FLUSH_BYTES) return bounded(flush());
     },
     async close() {

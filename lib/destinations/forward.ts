@@ -18,6 +18,7 @@ import type { DestinationConfig } from "../config/types.ts";
 import { forwardConfigSettings, type ForwardSettings } from "../config/url_params.ts";
 import type { Event } from "../events/event.ts";
 import { createFormatter } from "../format/create.ts";
+import { formatBatch } from "../format/format.ts";
 import { FIRST_DELAY_MS, MAX_DELAY_MS, sleep } from "./backoff.ts";
 import type { Destination } from "./destination.ts";
 import { engineDestination, type NetworkOptions, type Outcome, type Transport } from "./engine.ts";
@@ -121,8 +122,13 @@ export function forwardTransport(settings: ForwardSettings, format: string): Tra
 
   return {
     pack(events) {
-      const entries = events.map((e): Entry => [{ event: formatter.format(e) }, eventTime(e.timestamp)]);
-      return [{ events, payload: entries }];
+      const { lines, events: formatted, failed, failures } = formatBatch(formatter, events);
+      const entries = lines.map((event, i): Entry => [{ event }, eventTime(formatted[i].timestamp)]);
+      return {
+        parcels: entries.length === 0 ? [] : [{ events: formatted, payload: entries }],
+        failed,
+        failures,
+      };
     },
     async send(parcel, signal): Promise<Outcome<Entry[]>> {
       const current = connection;

@@ -12,6 +12,7 @@
 import type { DestinationConfig } from "../config/types.ts";
 import { webhookConfigSettings, type WebhookSettings } from "../config/url_params.ts";
 import { createFormatter } from "../format/create.ts";
+import { formatBatch } from "../format/format.ts";
 import { parseRetryAfter } from "./backoff.ts";
 import type { Destination } from "./destination.ts";
 import { type Answer, Http1Client, RequestError } from "./http1.ts";
@@ -48,13 +49,16 @@ export function webhookTransport(settings: WebhookSettings): Transport<Uint8Arra
   const encoder = new TextEncoder();
   return {
     pack(events) {
+      const { lines: texts, events: formatted, failed, failures } = formatBatch(formatter, events);
       const parcels: Parcel<Uint8Array>[] = [];
-      for (let i = 0; i < events.length; i += settings.batch) {
-        const part = events.slice(i, i + settings.batch);
-        const text = part.map((event) => formatter.format(event)).join("\n");
-        parcels.push({ events: part, payload: encoder.encode(lines ? text + "\n" : text) });
+      for (let i = 0; i < texts.length; i += settings.batch) {
+        const text = texts.slice(i, i + settings.batch).join("\n");
+        parcels.push({
+          events: formatted.slice(i, i + settings.batch),
+          payload: encoder.encode(lines ? text + "\n" : text),
+        });
       }
-      return parcels;
+      return { parcels, failed, failures };
     },
     async send(parcel, signal) {
       try {

@@ -192,7 +192,7 @@ export function selectionProblem(name: string): string | undefined {
   }
   if (definition === undefined) {
     return bySet.has(name)
-      ? `unknown event "${name}": ${name} is a set of events (select its events with -e tag=${name})`
+      ? `unknown event "${name}": ${name} is a set of events (select its events with tag=${name})`
       : `unknown event "${name}"`;
   }
   if (definition.support.kind === "unsupported") {

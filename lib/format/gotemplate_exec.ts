@@ -1,145 +1,28 @@
 /**
- * Runs a parsed Go template over plain data (the event's JSON object), with Go's
- * built-in functions and Go's way of printing values (`<no value>`, `[a b]`, `map[k:v]`).
+ * Runs a parsed Go template over an event: Go's control flow, variables and pipelines, with
+ * field steps resolved by JSON or Go name ({@link fieldOf}), Go's way of printing values, and
+ * a budget of work per run, so one event's template cannot loop or grow without end.
  *
  * @module
  */
 
 import type { Arg, BranchNode, Node, Pipeline } from "./gotemplate_parse.ts";
+import { charge, chargeOutput, DEFAULT_LIMITS, type Limits, withBudget } from "./gotemplate_budget.ts";
+import type { TemplateFunction } from "./gotemplate_builtins.ts";
+import {
+  fieldOf,
+  goMember,
+  goString,
+  isEmpty,
+  isGoStruct,
+  plain,
+  TemplateExecError,
+} from "./gotemplate_value.ts";
 
-/** An error while running a template (a bad argument to a function, an unknown variable). */
-export class TemplateExecError extends Error {}
+export { TemplateExecError } from "./gotemplate_value.ts";
 
-type Fn = (...args: unknown[]) => unknown;
-
-function isEmpty(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === 0 || value === "") return true;
-  if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === "object") return Object.keys(value).length === 0;
-  return false;
-}
-
-/** Go's `%v` of a value; `top` prints a missing value as `<no value>`, nested as `<nil>`. */
-export function goString(value: unknown, top = true): string {
-  if (value === undefined) return top ? "<no value>" : "<nil>";
-  if (value === null) return "<nil>";
-  if (Array.isArray(value)) return `[${value.map((v) => goString(v, false)).join(" ")}]`;
-  if (typeof value === "object") {
-    const entries = Object.keys(value).sort().map((k) =>
-      `${k}:${goString((value as Record<string, unknown>)[k], false)}`
-    );
-    return `map[${entries.join(" ")}]`;
-  }
-  return String(value);
-}
-
-function compare(a: unknown, b: unknown): number {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
-  throw new TemplateExecError(`incompatible types for comparison: ${goString(a)} and ${goString(b)}`);
-}
-
-function lengthOf(value: unknown): number {
-  if (typeof value === "string" || Array.isArray(value)) return value.length;
-  if (value !== null && typeof value === "object") return Object.keys(value).length;
-  throw new TemplateExecError(`len of ${goString(value)}`);
-}
-
-function indexOf(value: unknown, ...keys: unknown[]): unknown {
-  let current = value;
-  for (const key of keys) {
-    if (Array.isArray(current) || typeof current === "string") {
-      if (typeof key !== "number" || key < 0 || key >= current.length) {
-        throw new TemplateExecError(`index out of range: ${goString(key)}`);
-      }
-      current = current[key];
-    } else if (current !== null && typeof current === "object") {
-      current = (current as Record<string, unknown>)[String(key)];
-    } else {
-      throw new TemplateExecError(`can't index item of type ${current === null ? "nil" : typeof current}`);
-    }
-  }
-  return current;
-}
-
-function pad(text: string, width: number, left: boolean, zero: boolean): string {
-  if (text.length >= width) return text;
-  if (left) return text.padEnd(width);
-  return zero ? text.padStart(width, "0") : text.padStart(width);
-}
-
-/** Go's `fmt.Sprintf` for the verbs templates use: v s d q x X f t and %%. */
-export function sprintf(format: string, ...args: unknown[]): string {
-  let next = 0;
-  return format.replace(/%([-0+ ]*)(\d*)(?:\.(\d+))?([vsdqxXftc%])/g, (_m, flags: string, w, p, verb) => {
-    if (verb === "%") return "%";
-    if (next >= args.length) return `%!${verb}(MISSING)`;
-    const arg = args[next++];
-    const precision = p === undefined ? undefined : Number(p);
-    let text: string;
-    switch (verb) {
-      case "d":
-        text = typeof arg === "number" ? Math.trunc(arg).toString() : goString(arg);
-        break;
-      case "f":
-        text = typeof arg === "number" ? arg.toFixed(precision ?? 6) : `%!f(${goString(arg)})`;
-        break;
-      case "x":
-      case "X": {
-        const hex = typeof arg === "number"
-          ? arg.toString(16)
-          : [...new TextEncoder().encode(String(arg))].map((b) => b.toString(16).padStart(2, "0")).join("");
-        text = verb === "X" ? hex.toUpperCase() : hex;
-        break;
-      }
-      case "q":
-        text = JSON.stringify(goString(arg));
-        break;
-      case "c":
-        text = typeof arg === "number" ? String.fromCodePoint(arg) : goString(arg);
-        break;
-      default:
-        text = goString(arg);
-        if (precision !== undefined && verb === "s") text = text.slice(0, precision);
-    }
-    if (flags.includes("+") && typeof arg === "number" && arg >= 0) text = "+" + text;
-    return pad(text, Number(w || 0), flags.includes("-"), flags.includes("0"));
-  });
-}
-
-function equal(a: unknown, ...others: unknown[]): boolean {
-  if (others.length === 0) throw new TemplateExecError("missing argument for comparison");
-  return others.some((b) => a === b);
-}
-
-/** The functions a template may call: Go's built-ins and `json`. */
-export const FUNCTIONS: Readonly<Record<string, Fn>> = {
-  and: (...args) => args.find(isEmpty) ?? args[args.length - 1],
-  or: (...args) => args.find((a) => !isEmpty(a)) ?? args[args.length - 1],
-  not: (a) => isEmpty(a),
-  len: lengthOf,
-  index: indexOf,
-  slice: (value, ...bounds) => {
-    if (typeof value !== "string" && !Array.isArray(value)) {
-      throw new TemplateExecError(`can't slice ${goString(value)}`);
-    }
-    return value.slice(...(bounds as number[]));
-  },
-  print: (...args) =>
-    args.map((a, i) =>
-      (i > 0 && typeof a !== "string" && typeof args[i - 1] !== "string" ? " " : "") + goString(a)
-    )
-      .join(""),
-  println: (...args) => args.map((a) => goString(a)).join(" ") + "\n",
-  printf: (format, ...args) => sprintf(String(format), ...args),
-  eq: equal,
-  ne: (a, b) => !equal(a, b),
-  lt: (a, b) => compare(a, b) < 0,
-  le: (a, b) => compare(a, b) <= 0,
-  gt: (a, b) => compare(a, b) > 0,
-  ge: (a, b) => compare(a, b) >= 0,
-  json: (value) => JSON.stringify(value),
-};
+/** The functions a run may call, by name. */
+export type Functions = Readonly<Record<string, TemplateFunction>>;
 
 type Scope = Map<string, unknown>[];
 const BREAK = Symbol("break");
@@ -147,11 +30,22 @@ const CONTINUE = Symbol("continue");
 
 function lookup(value: unknown, path: readonly string[]): unknown {
   let current = value;
-  for (const key of path) {
-    if (current === null || current === undefined || typeof current !== "object") return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
+  for (const key of path) current = fieldOf(current, key);
   return current;
+}
+
+/**
+ * `.a.b.Method arg...`: a method of a Go value (`.Timestamp.AsTime.Format "15:04"`) called
+ * with arguments. Only Go values have methods: event data is never called into, so a
+ * template cannot change the event other destinations format.
+ */
+function callMethod(receiver: unknown, path: readonly string[], args: unknown[], line: number): unknown {
+  const target = lookup(receiver, path.slice(0, -1));
+  const method = isGoStruct(target) ? goMember(target, path[path.length - 1]) : undefined;
+  if (typeof method !== "function") {
+    throw new TemplateExecError(`line ${line}: can't give argument to non-function ${path.join(".")}`);
+  }
+  return method.apply(target, args.map(plain));
 }
 
 function variable(scope: Scope, name: string): unknown {
@@ -171,7 +65,12 @@ function setVariable(scope: Scope, name: string, value: unknown): void {
   throw new TemplateExecError(`undefined variable: ${name}`);
 }
 
-function evalArg(arg: Arg, dot: unknown, scope: Scope): unknown {
+interface Run {
+  functions: Functions;
+  out: string[];
+}
+
+function evalArg(arg: Arg, dot: unknown, scope: Scope, run: Run): unknown {
   switch (arg.kind) {
     case "dot":
       return dot;
@@ -182,25 +81,32 @@ function evalArg(arg: Arg, dot: unknown, scope: Scope): unknown {
     case "literal":
       return arg.value;
     case "pipe":
-      return evalPipeline(arg.pipe, dot, scope);
+      return evalPipeline(arg.pipe, dot, scope, run);
+    case "chain":
+      return lookup(evalArg(arg.target, dot, scope, run), arg.path);
     case "func":
-      return FUNCTIONS[arg.name]();
+      charge(1);
+      return run.functions[arg.name]();
   }
 }
 
-function evalPipeline(pipe: Pipeline, dot: unknown, scope: Scope): unknown {
+function evalPipeline(pipe: Pipeline, dot: unknown, scope: Scope, run: Run): unknown {
   let value: unknown = undefined;
   pipe.commands.forEach((command, i) => {
     const [head, ...rest] = command;
-    const args = rest.map((a) => evalArg(a, dot, scope));
+    const args = rest.map((a) => evalArg(a, dot, scope, run));
     if (i > 0) args.push(value);
+    charge(1);
     if (head.kind === "func") {
-      value = FUNCTIONS[head.name](...args);
+      value = run.functions[head.name](...args);
+    } else if (args.length === 0) {
+      value = evalArg(head, dot, scope, run);
+    } else if (head.kind === "field" && head.path.length > 0) {
+      value = callMethod(dot, head.path, args, pipe.line);
+    } else if (head.kind === "variable" && head.path.length > 0) {
+      value = callMethod(variable(scope, head.name), head.path, args, pipe.line);
     } else {
-      if (args.length > 0) {
-        throw new TemplateExecError(`line ${pipe.line}: can't give argument to non-function`);
-      }
-      value = evalArg(head, dot, scope);
+      throw new TemplateExecError(`line ${pipe.line}: can't give argument to non-function`);
     }
   });
   if (pipe.vars.length > 0) {
@@ -210,26 +116,31 @@ function evalPipeline(pipe: Pipeline, dot: unknown, scope: Scope): unknown {
   return value;
 }
 
-function entries(value: unknown): [unknown, unknown][] {
-  if (Array.isArray(value)) return value.map((v, i) => [i, v]);
-  if (typeof value === "number") return Array.from({ length: Math.max(0, value) }, (_, i) => [i, i]);
-  if (value !== null && typeof value === "object") {
-    return Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]);
+/** What `range` visits, lazily: a count is never made into a list. */
+function* entries(value: unknown): Generator<[unknown, unknown]> {
+  const v = plain(value);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) yield [i, v[i]];
+  } else if (typeof v === "number" && Number.isInteger(v)) {
+    for (let i = 0; i < v; i++) yield [i, i];
+  } else if (v !== null && typeof v === "object") {
+    const map = v as Record<string, unknown>;
+    for (const k of Object.keys(map).sort()) yield [k, map[k]];
+  } else if (v !== undefined && v !== null) {
+    throw new TemplateExecError(`range can't iterate over ${goString(value)}`);
   }
-  if (value === undefined || value === null) return [];
-  throw new TemplateExecError(`range can't iterate over ${goString(value)}`);
 }
 
-function run(
+function runList(
   nodes: readonly Node[],
   dot: unknown,
   scope: Scope,
-  out: string[],
+  run: Run,
 ): typeof BREAK | typeof CONTINUE | void {
   scope.push(new Map());
   try {
     for (const node of nodes) {
-      const signal = runNode(node, dot, scope, out);
+      const signal = runNode(node, dot, scope, run);
       if (signal !== undefined) return signal;
     }
   } finally {
@@ -237,19 +148,25 @@ function run(
   }
 }
 
+function emit(run: Run, text: string): void {
+  chargeOutput(text.length);
+  run.out.push(text);
+}
+
 function runNode(
   node: Node,
   dot: unknown,
   scope: Scope,
-  out: string[],
+  run: Run,
 ): typeof BREAK | typeof CONTINUE | void {
+  charge(1);
   switch (node.kind) {
     case "text":
-      out.push(node.text);
+      emit(run, node.text);
       return;
     case "action": {
-      const value = evalPipeline(node.pipe, dot, scope);
-      if (node.pipe.vars.length === 0) out.push(goString(value));
+      const value = evalPipeline(node.pipe, dot, scope, run);
+      if (node.pipe.vars.length === 0) emit(run, goString(value));
       return;
     }
     case "break":
@@ -260,40 +177,57 @@ function runNode(
     case "with": {
       scope.push(new Map());
       try {
-        const value = evalPipeline(node.pipe, dot, scope);
-        if (isEmpty(value)) return run(node.otherwise, dot, scope, out);
-        return run(node.body, node.kind === "with" ? value : dot, scope, out);
+        const value = evalPipeline(node.pipe, dot, scope, run);
+        if (isEmpty(value)) return runList(node.otherwise, dot, scope, run);
+        return runList(node.body, node.kind === "with" ? value : dot, scope, run);
       } finally {
         scope.pop();
       }
     }
     case "range":
-      return runRange(node, dot, scope, out);
+      return runRange(node, dot, scope, run);
   }
 }
 
-function runRange(node: BranchNode, dot: unknown, scope: Scope, out: string[]): void {
-  const items = entries(evalPipeline({ ...node.pipe, vars: [] }, dot, scope));
-  if (items.length === 0) {
-    run(node.otherwise, dot, scope, out);
-    return;
-  }
+function runRange(node: BranchNode, dot: unknown, scope: Scope, run: Run): void {
   const vars = node.pipe.vars;
-  for (const [key, value] of items) {
+  let any = false;
+  for (const [key, value] of entries(evalPipeline({ ...node.pipe, vars: [] }, dot, scope, run))) {
+    any = true;
+    charge(1);
     scope.push(new Map());
     if (vars.length === 1) scope[scope.length - 1].set(vars[0], value);
     if (vars.length === 2) scope[scope.length - 1].set(vars[0], key).set(vars[1], value);
     try {
-      if (run(node.body, value, scope, out) === BREAK) return;
+      if (runList(node.body, value, scope, run) === BREAK) return;
     } finally {
       scope.pop();
     }
   }
+  if (!any) runList(node.otherwise, dot, scope, run);
 }
 
-/** Runs the template over `data` and returns the text. */
-export function execute(nodes: readonly Node[], data: unknown): string {
-  const out: string[] = [];
-  run(nodes, data, [new Map([["$", data]])], out);
-  return out.join("");
+/** Options of {@link execute}. */
+export interface ExecuteOptions {
+  /** The functions the template may call (those it was parsed with). */
+  functions: Functions;
+  /** The work one run may do. @default {DEFAULT_LIMITS} */
+  limits?: Readonly<Limits>;
+}
+
+/**
+ * Runs the template over `data` and returns the text. Throws {@link TemplateExecError} for
+ * any failure of the run (a function's error, a bad value, the budget spent): a failed run
+ * writes nothing.
+ */
+export function execute(nodes: readonly Node[], data: unknown, options: ExecuteOptions): string {
+  const run: Run = { functions: options.functions, out: [] };
+  try {
+    withBudget(options.limits ?? DEFAULT_LIMITS, () => runList(nodes, data, [new Map([["$", data]])], run));
+  } catch (error) {
+    if (error instanceof TemplateExecError) throw error;
+    // A JavaScript error inside a function (a RangeError, a stack overflow) is the template's failure too.
+    throw new TemplateExecError((error as Error).message ?? String(error));
+  }
+  return run.out.join("");
 }

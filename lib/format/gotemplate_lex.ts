@@ -5,7 +5,10 @@
  * @module
  */
 
-/** A token kind. `text` is outside actions; the others are inside. */
+/**
+ * A token kind. `text` is outside actions; the others are inside. `chain` is a field path
+ * written right after a closing parenthesis: `(index .Data 0).Value`.
+ */
 export type TokenKind =
   | "text"
   | "open"
@@ -21,7 +24,8 @@ export type TokenKind =
   | "declare"
   | "assign"
   | "comma"
-  | "dot";
+  | "dot"
+  | "chain";
 
 /** One token with the line (1-based) it starts on. */
 export interface Token {
@@ -92,6 +96,7 @@ function lexAction(source: string, start: number, startLine: number, tokens: Tok
     return { pos: pos + close[0].length, line, trimAfter: close[1] !== undefined };
   }
   tokens.push({ kind: "open", text: "{{", line });
+  let adjacent = false;
   for (;;) {
     if (pos >= source.length) throw new TemplateSyntaxError(startLine, "unclosed action");
     const c = source[pos];
@@ -101,6 +106,7 @@ function lexAction(source: string, start: number, startLine: number, tokens: Tok
       continue;
     }
     if (SPACE.test(c)) {
+      adjacent = false;
       if (source.startsWith("-}}", pos + 1)) {
         tokens.push({ kind: "close", text: "}}", line });
         return { pos: pos + 4, line, trimAfter: true };
@@ -113,6 +119,10 @@ function lexAction(source: string, start: number, startLine: number, tokens: Tok
       return { pos: pos + 2, line, trimAfter: false };
     }
     const token = lexToken(source, pos, line);
+    if (token.kind === "field" && adjacent && tokens[tokens.length - 1].kind === "rparen") {
+      token.kind = "chain";
+    }
+    adjacent = true;
     tokens.push(token);
     line += countLines(token.text);
     pos += token.text.length;

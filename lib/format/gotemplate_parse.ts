@@ -15,7 +15,8 @@ export type Arg =
   | { kind: "variable"; name: string; path: string[] }
   | { kind: "literal"; value: unknown }
   | { kind: "func"; name: string }
-  | { kind: "pipe"; pipe: Pipeline };
+  | { kind: "pipe"; pipe: Pipeline }
+  | { kind: "chain"; target: Arg; path: string[] };
 
 /** `$a, $b := cmd | cmd`: declared (or assigned) variables and the commands. */
 export interface Pipeline {
@@ -234,10 +235,14 @@ class Parser {
             throw new TemplateSyntaxError(end.line, `unexpected "${end.text}" in parentheses`);
           }
         }
-        return { kind: "pipe", pipe: { vars: [], assign: false, commands, line: token.line } };
+        const pipe: Arg = { kind: "pipe", pipe: { vars: [], assign: false, commands, line: token.line } };
+        const chain = this.#peek();
+        if (chain?.kind !== "chain") return pipe;
+        this.#pos++;
+        return { kind: "chain", target: pipe, path: chain.text.slice(1).split(".") };
       }
       case "identifier":
-        if (token.text in LITERALS) return { kind: "literal", value: LITERALS[token.text] };
+        if (Object.hasOwn(LITERALS, token.text)) return { kind: "literal", value: LITERALS[token.text] };
         if (!this.functions.has(token.text)) {
           throw new TemplateSyntaxError(token.line, `function "${token.text}" not defined`);
         }

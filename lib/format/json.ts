@@ -1,5 +1,6 @@
 /**
- * The `json` format: Tracee's v1beta1 event JSON, one object a line.
+ * The `json` format: Tracee's v1beta1 event JSON, one object a line, laid out as Tracee's
+ * marshaller writes it (key order and always-written keys: {@link traceeOrder}).
  *
  * The workload part is most of each line, and the kernel source gives consecutive events
  * of one thread the same (read-only) workload object; its JSON text is kept for as long as
@@ -11,6 +12,7 @@
 
 import type { Event, EventWorkload } from "../events/event.ts";
 import type { Formatter } from "./format.ts";
+import { traceeOrder, WORKLOAD_LAYOUT } from "./json_order.ts";
 
 let previous: EventWorkload | undefined;
 const workloadText = new WeakMap<EventWorkload, string>();
@@ -28,7 +30,7 @@ function sharedWorkloadJson(workload: EventWorkload): string | undefined {
     previous = workload;
     return undefined;
   }
-  const fresh = JSON.stringify(workload);
+  const fresh = JSON.stringify(traceeOrder(workload as Record<string, unknown>, WORKLOAD_LAYOUT));
   workloadText.set(workload, fresh);
   return fresh;
 }
@@ -50,16 +52,16 @@ export function atTopLevel(text: string, at: number): boolean {
 }
 
 /**
- * Formats an event as one line of Tracee event JSON: exactly `JSON.stringify(event)`.
- * Events must not change once formatted, which every source guarantees.
+ * Formats an event as one line of Tracee event JSON: `JSON.stringify` of the event in
+ * Tracee's layout. Events must not change once formatted, which every source guarantees.
  */
 export function formatJson(event: Event): string {
   const workload = event.workload;
   const cached = workload === undefined ? undefined : sharedWorkloadJson(workload);
-  if (cached === undefined) return JSON.stringify(event);
-  const text = JSON.stringify({ ...event, workload: 0 });
+  if (cached === undefined) return JSON.stringify(traceeOrder(event));
+  const text = JSON.stringify(traceeOrder({ ...event, workload: 0 }));
   const at = text.indexOf(PLACEHOLDER);
-  if (!atTopLevel(text, at)) return JSON.stringify(event);
+  if (!atTopLevel(text, at)) return JSON.stringify(traceeOrder(event));
   return text.slice(0, at + PLACEHOLDER.length - 1) + cached + text.slice(at + PLACEHOLDER.length);
 }
 

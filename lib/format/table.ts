@@ -1,24 +1,30 @@
 /**
- * The `table` format: Tracee's columns `TIME UID COMM PID TID EVENT ARGS`.
+ * The `table` format: Tracee's columns `TIME UID COMM PID TID EVENT ARGS`, or with containers
+ * `TIME CONTAINER_ID UID COMM PID/host TID/host EVENT ARGS`. TIME is UTC; flags, modes and
+ * ptrace requests are decoded as Tracee prints them. Every cell is escaped and measured in
+ * terminal columns, so an event is always one row and a hostile name cannot move a column
+ * or reach the terminal.
  *
  * @module
  */
 
 import { type DataField, dataValue, type Event } from "../events/event.ts";
+import { decodedArg, pointerText } from "./decoded_args.ts";
 import type { Formatter } from "./format.ts";
+import { cell, CUT_MARK, escapeCell, padToWidth } from "./table_cells.ts";
 
-/** The column titles, padded like the rows. */
-export const TABLE_HEADER: string = row("TIME", "UID", "COMM", "PID", "TID", "EVENT", "ARGS");
-
-function row(time: string, uid: string, comm: string, pid: string, tid: string, event: string, args: string) {
-  return `${time.padEnd(16)} ${uid.padEnd(6)} ${comm.padEnd(16)} ${pid.padEnd(7)} ${tid.padEnd(7)} ${
-    event.padEnd(25)
-  } ${args}`;
+/** How the table is laid out. */
+export interface TableOptions {
+  /** Tracee's container layout (when a policy scope selects containers). @default {false} */
+  containers?: boolean;
 }
+
+/** The ARGS cell is cut beyond this many characters (a 4 KiB argv stays whole). */
+export const MAX_ARGS_CHARS = 8192;
 
 const pad2 = (n: number) => (n < 10 ? "0" : "") + n;
 
-/** `HH:MM:SS:micro` in local time, from an RFC 3339 timestamp with up to nanoseconds. */
+/** `HH:MM:SS:micro` in UTC, from an RFC 3339 timestamp with up to nanoseconds. */
 export function tableTime(timestamp: string): string {
   const date = new Date(timestamp);
   if (Number.isNaN(date.getTime())) return timestamp;
@@ -31,7 +37,15 @@ export function tableTime(timestamp: string): string {
     }
     micro = timestamp.slice(dot + 1, Math.min(end, dot + 7)).padEnd(6, "0");
   }
-  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}:${micro}`;
+  return `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}:${micro}`;
+}
+
+function base64Bytes(text: string): string {
+  try {
+    return `[${Array.from(atob(text), (c) => c.charCodeAt(0)).join(" ")}]`;
+  } catch {
+    return text;
+  }
 }
 
 /** One data value as Tracee's table prints it: arrays as `[a b]`, objects as `map[k:v]`. */
@@ -46,31 +60,84 @@ export function tableValue(value: unknown): string {
   return String(value);
 }
 
-function tableArgs(data: DataField[] | undefined): string {
+/** One data field's text: decoded where Tracee decodes it, pointers in hex, bytes as numbers. */
+function fieldText(event: string, field: DataField): string {
+  const value = dataValue(field);
+  const record = field as unknown as Record<string, unknown>;
+  if (typeof record.pointer === "string" || typeof record.pointer === "number") {
+    return pointerText(record.pointer);
+  }
+  if (typeof field.bytes === "string") return base64Bytes(field.bytes);
+  if (typeof value === "number" || (typeof value === "string" && field.str === undefined)) {
+    const decoded = decodedArg(event, field.name, value);
+    if (decoded !== undefined) return decoded;
+  }
+  return tableValue(value);
+}
+
+function tableArgs(event: Event): string {
+  const data = event.data;
   if (data === undefined || data.length === 0) return "";
+  const cut = Array.isArray(event.truncated) ? new Set(event.truncated as unknown[]) : undefined;
   let out = "";
   for (let i = 0; i < data.length; i++) {
     if (i > 0) out += ", ";
-    out += `${data[i].name}: ${tableValue(dataValue(data[i]))}`;
+    out += `${data[i].name}: ${fieldText(event.name, data[i])}`;
+    // The kernel side names the fields it had to cut: the row says so.
+    if (cut?.has(data[i].name)) out += ` ${CUT_MARK}(cut)`;
+    if (out.length > MAX_ARGS_CHARS) break;
   }
-  return out;
+  const escaped = escapeCell(out);
+  if (escaped.length <= MAX_ARGS_CHARS) return escaped;
+  return `${escaped.slice(0, MAX_ARGS_CHARS)}${CUT_MARK}(${escaped.length - MAX_ARGS_CHARS} more characters)`;
 }
 
-/** Formats an event as one table row. */
-export function formatTable(event: Event): string {
+/** Tracee cuts an event name longer than 25 to 22 characters and `...`. */
+function eventCell(name: string): string {
+  const escaped = escapeCell(name);
+  return padToWidth(escaped.length > 25 ? escaped.slice(0, 22) + CUT_MARK : escaped, 25);
+}
+
+function numberCell(value: number | undefined, columns: number): string {
+  return padToWidth(String(value ?? 0), columns);
+}
+
+/** The column titles of a layout. */
+export function tableHeader(options: TableOptions = {}): string {
+  const titles = options.containers
+    ? ["TIME", "CONTAINER_ID", "UID", "COMM", "PID/host", "TID/host", "EVENT"]
+    : ["TIME", "UID", "COMM", "PID", "TID", "EVENT"];
+  const widths = options.containers ? [16, 13, 6, 16, 15, 15, 25] : [16, 6, 16, 7, 7, 25];
+  return titles.map((title, i) => title.padEnd(widths[i])).join(" ") + " ARGS";
+}
+
+/** Formats an event as one table row in the layout `options` asks for. */
+export function formatTable(event: Event, options: TableOptions = {}): string {
   const process = event.workload?.process;
   const thread = process?.thread;
-  const name = event.name.length > 25 ? event.name.slice(0, 25) : event.name;
-  return row(
-    tableTime(event.timestamp),
-    String(process?.real_user?.id ?? ""),
-    thread?.name ?? "",
-    String(process?.pid ?? ""),
-    String(thread?.tid ?? ""),
-    name,
-    tableArgs(event.data),
-  );
+  const uid = padToWidth(String(process?.real_user?.id ?? ""), 6);
+  const comm = cell(thread?.name ?? "", 16);
+  const time = padToWidth(tableTime(escapeCell(event.timestamp)), 16);
+  const args = tableArgs(event);
+  if (!options.containers) {
+    return `${time} ${uid} ${comm} ${numberCell(process?.pid, 7)} ${numberCell(thread?.tid, 7)} ${
+      eventCell(event.name)
+    } ${args}`;
+  }
+  // Docker's short id: the first 12 characters.
+  const container = padToWidth(escapeCell((event.workload?.container?.id ?? "").slice(0, 12)), 13);
+  const pids = `${numberCell(process?.pid, 7)}/${numberCell(process?.host_pid, 7)}`;
+  const tids = `${numberCell(thread?.tid, 7)}/${numberCell(thread?.host_tid, 7)}`;
+  return `${time} ${container} ${uid} ${comm} ${pids} ${tids} ${eventCell(event.name)} ${args}`;
 }
 
-/** The `table` formatter. */
-export const tableFormatter: Formatter = { header: TABLE_HEADER, format: formatTable };
+/** The `table` formatter in a layout. */
+export function createTableFormatter(options: TableOptions = {}): Formatter {
+  return { header: tableHeader(options), format: (event) => formatTable(event, options) };
+}
+
+/** The `table` formatter, Tracee's default layout. */
+export const tableFormatter: Formatter = createTableFormatter();
+
+/** The column titles of the default layout. */
+export const TABLE_HEADER: string = tableHeader();

@@ -1,6 +1,8 @@
 /**
- * The `gotemplate=PATH` format: a Go text/template over the event's JSON fields
- * (`{{ .name }}`, `{{ range .data }}`, `{{ if }}`), parsed once when the destination opens.
+ * The `gotemplate=PATH` format: a Go text/template over the event, parsed once when the
+ * destination opens. Fields read by the event's JSON names (`{{ .workload.process.pid }}`)
+ * or by the Go names of Tracee's protobuf event (`{{ .Workload.Process.Pid.Value }}`), with
+ * Go's functions and Sprig's.
  *
  * No maintained npm package implements Go's template language with parse errors that name
  * a line, so sluice carries a small implementation of it (lexer, parser, executor).
@@ -9,18 +11,38 @@
  */
 
 import type { Event } from "../events/event.ts";
-import { execute, FUNCTIONS, TemplateExecError } from "./gotemplate_exec.ts";
+import { BUILTINS } from "./gotemplate_builtins.ts";
+import { execute, type Functions, TemplateExecError } from "./gotemplate_exec.ts";
+import type { Limits } from "./gotemplate_budget.ts";
 import { TemplateSyntaxError } from "./gotemplate_lex.ts";
 import { parseTemplate } from "./gotemplate_parse.ts";
-import type { Formatter } from "./format.ts";
+import { FormatError, type Formatter } from "./format.ts";
+import { SPRIG_DATA } from "./sprig_data.ts";
+import { SPRIG_MATH_TIME } from "./sprig_math_time.ts";
+import { SPRIG_TEXT } from "./sprig_text.ts";
 
-const FUNCTION_NAMES: ReadonlySet<string> = new Set(Object.keys(FUNCTIONS));
+/** Every function a template may call: Sprig's, then Go's own (which win on a shared name, as in Go). */
+export const TEMPLATE_FUNCTIONS: Functions = {
+  ...SPRIG_TEXT,
+  ...SPRIG_DATA,
+  ...SPRIG_MATH_TIME,
+  ...BUILTINS,
+};
+
+const FUNCTION_NAMES: ReadonlySet<string> = new Set(Object.keys(TEMPLATE_FUNCTIONS));
+
+/** Options of {@link templateFormatter}. */
+export interface TemplateOptions {
+  /** The work one event's run may do. @default {DEFAULT_LIMITS} */
+  limits?: Readonly<Limits>;
+}
 
 /**
  * A formatter from template text. `label` names the template in errors (Tracee's
- * `gotemplate=PATH`). Throws `Error("LABEL: line N: ...")` when the template does not parse.
+ * `gotemplate=PATH`). Throws `Error("LABEL: line N: ...")` when the template does not parse;
+ * its `format` throws {@link FormatError} when a run fails for one event.
  */
-export function templateFormatter(source: string, label: string): Formatter {
+export function templateFormatter(source: string, label: string, options: TemplateOptions = {}): Formatter {
   let nodes;
   try {
     nodes = parseTemplate(source, FUNCTION_NAMES);
@@ -28,13 +50,16 @@ export function templateFormatter(source: string, label: string): Formatter {
     if (error instanceof TemplateSyntaxError) throw new Error(`${label}: ${error.message}`);
     throw error;
   }
+  const run = { functions: TEMPLATE_FUNCTIONS, limits: options.limits };
   return {
     format(event: Event): string {
       try {
         // A template usually ends its own line; the formatter contract adds the newline.
-        return execute(nodes, event).replace(/\n$/, "");
+        return execute(nodes, event, run).replace(/\n$/, "");
       } catch (error) {
-        if (error instanceof TemplateExecError) return `${label}: template error: ${error.message}`;
+        if (error instanceof TemplateExecError) {
+          throw new FormatError(`${label}: event ${event.name} at ${event.timestamp}: ${error.message}`);
+        }
         throw error;
       }
     },

@@ -10,10 +10,11 @@
  * @module
  */
 
-import { eventByName, eventNames, eventsInSet, isTraceable, selectionProblem } from "../events/catalog.ts";
+import { eventByName, eventNames, isTraceable, selectionProblem } from "../events/catalog.ts";
 import { log } from "../log.ts";
 import type { DraftRule, PolicyDraft } from "./draft.ts";
 import { DEFAULT_POLICY } from "./policy_set.ts";
+import { leftOutNotice, tagSelection } from "./sets.ts";
 
 /**
  * The command-line policy. `defaultEvents` are traced when `events` names none
@@ -35,12 +36,17 @@ export function cliDraft(
     return rule;
   };
   for (const flag of input.events) {
-    const problem = addEventFlag(flag.trim(), ruleFor, excluded);
+    const problem = addEventFlag(flag, ruleFor, excluded);
     if (problem !== undefined) problems.push(`--events ${flag}: ${problem}`);
   }
+  // As in Tracee, the default events apply only when no flag selected an event; exclusions come last.
+  const selected = rules.size > 0;
   for (const name of excluded) {
     if (eventByName(name) === undefined) problems.push(`--events -${name}: unknown event "${name}"`);
     rules.delete(name);
+  }
+  if (selected && rules.size === 0) {
+    problems.push(`--events: every event the flags select is also excluded, so nothing would be traced`);
   }
   const draft: PolicyDraft = {
     name: DEFAULT_POLICY,
@@ -48,7 +54,7 @@ export function cliDraft(
     scope: (input.scopes.length > 0 ? input.scopes : ["global"]).map((text) => ({ text, where: "--scope" })),
     rules: [...rules.values()],
   };
-  if (rules.size > 0) return draft;
+  if (selected) return draft;
   if (defaultEvents === undefined) return { ...draft, allEventsExcept: excluded };
   draft.rules = defaultEvents.filter((name) => !excluded.has(name)).map((event) => ({
     event,
@@ -57,6 +63,8 @@ export function cliDraft(
   }));
   return draft;
 }
+
+const padded = (text: string) => /^\s|\s$/.test(text);
 
 function addEventFlag(
   flag: string,
@@ -68,8 +76,9 @@ function addEventFlag(
   const selector = at < 0 ? flag : flag.slice(0, at);
   if (selector === "tag") return addTagFlag(flag, ruleFor);
   if (at < 0 && !flag.includes(".")) {
-    for (const name of flag.split(",").map((n) => n.trim())) {
+    for (const name of flag.split(",")) {
       if (name === "" || name === "-") return "has an empty event name";
+      if (padded(name) || padded(name.replace(/^-/, ""))) return `remove the whitespace around "${name}"`;
       if (name.startsWith("-")) excluded.add(name.slice(1));
       else {
         const names = expand(name);
@@ -80,15 +89,19 @@ function addEventFlag(
     return undefined;
   }
   const parts = selector.split(".");
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p.trim() === "")) {
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === "")) {
     return "expected NAME, NAME.data.FIELD<op>VALUE, NAME.retval<op>N or NAME.scope.FIELD<op>VALUE";
   }
+  const spaced = parts.find(padded);
+  if (spaced !== undefined) return `remove the whitespace around "${spaced}"`;
   const [event, kind, field] = parts;
   const rest = at < 0 ? "" : flag.slice(at);
   let filter: string;
   if (kind === "retval" && field === undefined) filter = "retval" + rest;
-  else if ((kind === "data" || kind === "args") && field !== undefined) filter = `data.${field}${rest}`;
-  else if ((kind === "scope" || kind === "context") && field !== undefined) filter = field + rest;
+  else if (kind === "data" || kind === "args") {
+    if (field === undefined) return "the data field's name is missing (NAME.data.FIELD<op>VALUE)";
+    filter = `data.${field}${rest}`;
+  } else if ((kind === "scope" || kind === "context") && field !== undefined) filter = field + rest;
   else return `"${kind}" is not a filter kind (use data, args, retval or scope)`;
   if (kind !== "scope" && kind !== "context" && rest === "") {
     return "the filter needs an operator and a value";
@@ -101,25 +114,12 @@ function addEventFlag(
   return undefined;
 }
 
-/**
- * `tag=SET[,SET]`: every event of the sets that sluice can trace. The others are left out with a
- * notice, so that a set stays usable while sluice traces part of it.
- */
+/** `tag=SET[,SET]`: every event of the sets that sluice can trace; a notice names the ones left out. */
 function addTagFlag(flag: string, ruleFor: (event: string, where: string) => DraftRule): string | undefined {
-  if (!flag.startsWith("tag=") || /[=!<>]/.test(flag.slice(4))) return "expected tag=SET or tag=SET,SET";
-  for (const set of flag.slice(4).split(",").map((s) => s.trim())) {
-    if (set === "") return "has an empty set name";
-    const members = eventsInSet(set).filter((e) => !e.internal);
-    if (members.length === 0) return `unknown set "${set}"`;
-    const untraceable = members.filter((e) => !isTraceable(e)).map((e) => e.name);
-    for (const event of members) if (isTraceable(event)) ruleFor(event.name, `--events ${flag}`);
-    if (untraceable.length > 0) {
-      log.info(
-        `--events ${flag}: sluice cannot trace ${untraceable.length} of the ${members.length} events of ${set}, ` +
-          `left out: ${untraceable.join(", ")} (sluice list says why)`,
-      );
-    }
-  }
+  const selection = tagSelection(flag);
+  if (typeof selection === "string") return selection;
+  for (const event of selection.events) ruleFor(event, `--events ${flag}`);
+  for (const left of selection.leftOut) log.info(leftOutNotice(`--events ${flag}`, left));
   return undefined;
 }
 

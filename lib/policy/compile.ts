@@ -93,6 +93,7 @@ export function compilePolicies(
 class CompiledPolicySet implements PolicySet {
   readonly names: readonly string[];
   readonly events: ReadonlySet<string> | undefined;
+  readonly containerScoped: boolean;
   private readonly dispatch = new Map<string, Entry>();
   private readonly anyEvent: Entry | undefined;
   /** Catalog names and their entries by event id: comparing a name is cheaper than hashing it. */
@@ -107,6 +108,9 @@ class CompiledPolicySet implements PolicySet {
 
   constructor(private readonly policies: readonly CompiledPolicy[], parents: ReadonlyMap<number, number>) {
     this.names = Object.freeze(policies.map((p) => p.name));
+    this.containerScoped = policies.some((p) =>
+      p.scope.container === true || p.scope.containerId !== undefined
+    );
     this.matchedNames = new MatchedNames(this.names);
     this.processScopes = new ProcessScopes(
       processChecks(policies),

@@ -7,14 +7,22 @@
 
 import type { Event } from "../events/event.ts";
 import * as f from "./fields.ts";
+import type { IntegerType } from "./number_match.ts";
 
-/** How to read one context field and whether it compares as text or as a number. */
+/** How to read one context field, and whether it compares as text or as a number of a type. */
 export interface ContextField {
   kind: "string" | "number";
+  /** A number field's type: its range bounds filter values. */
+  type?: IntegerType;
   get: (event: Event) => string | number | undefined;
 }
 
-const num = (get: (event: Event) => number | undefined): ContextField => ({ kind: "number", get });
+// Ids, user ids and namespace numbers are 32-bit unsigned in the kernel; cgroup ids 64-bit.
+const num = (get: (event: Event) => number | undefined, type: IntegerType = "u_int32"): ContextField => ({
+  kind: "number",
+  type,
+  get,
+});
 const str = (get: (event: Event) => string | undefined): ContextField => ({ kind: "string", get });
 
 const FIELDS: Record<string, ContextField> = {};
@@ -40,7 +48,7 @@ alias(["podUid"], str(f.podUidOf));
 alias(["syscall"], str(f.syscallOf));
 alias(["mntns", "mountNamespace"], num(f.mountNsOf));
 alias(["pidns", "pidNamespace"], num(f.pidNsOf));
-alias(["cgroupId"], num(f.cgroupIdOf));
+alias(["cgroupId"], num(f.cgroupIdOf, "u_int64"));
 
 /** Tracee context fields that sluice's events do not carry. */
 const ABSENT = new Set([
@@ -59,5 +67,5 @@ export function contextField(name: string): ContextField | string {
   if (ABSENT.has(name)) return `"${name}" is a Tracee field that sluice's events do not carry`;
   return `unknown field "${name}" (known: ${
     Object.keys(FIELDS).join(", ")
-  }, container, not-container, data.NAME, retval)`;
+  }, container, host, not-container, data.NAME, retval)`;
 }

@@ -20,19 +20,37 @@ export interface Expression {
   values: string[];
 }
 
-/** Splits `text` at its first operator; returns a problem (string) when it has none or no value. */
+const OPERATORS: readonly string[] = ["=", "!=", "<", ">", "<=", ">="];
+const OPERATOR_CHAR = /[=!<>]/;
+
+/** True when `text` starts or ends with whitespace. */
+function paddedBySpace(text: string): boolean {
+  return /^\s|\s$/.test(text);
+}
+
+/**
+ * Splits `text` at its first operator, with Tracee's rules: the operator is the operator
+ * characters among the first two from there (so `==`, `=!` and `!` are bad operators, not an
+ * operator and a value starting with one), a value must follow, and no whitespace may
+ * surround the name or a value. Returns a problem (string, to follow the expression's text)
+ * when `text` breaks one.
+ */
 export function parseExpression(text: string): Expression | string {
-  const at = text.search(/[=!<>]/);
-  if (at <= 0) return `"${text}" is not a NAME<op>VALUE expression (operators: = != < > <= >=)`;
-  const name = text.slice(0, at).trim();
-  const rest = text.slice(at);
-  const op = (["!=", "<=", ">=", "=", "<", ">"] as const).find((o) => rest.startsWith(o));
-  if (op === undefined) return `"${text}" has no valid operator (use = != < > <= >=)`;
-  const valueText = rest.slice(op.length).trim();
-  if (valueText === "") return `"${text}" has no value after "${op}"`;
-  const values = valueText.split(",").map((v) => v.trim());
-  if (values.some((v) => v === "")) return `"${text}" has an empty value in its comma list`;
-  return { name, op, values };
+  const at = text.search(OPERATOR_CHAR);
+  if (at < 0) return "not a NAME<op>VALUE expression (operators: = != < > <= >=)";
+  const name = text.slice(0, at);
+  if (name === "") return "no field name before the operator";
+  if (paddedBySpace(name)) return `remove the whitespace around the name "${name}"`;
+  const length = OPERATOR_CHAR.test(text[at + 1] ?? "") ? 2 : 1;
+  const op = text.slice(at, at + length);
+  if (!OPERATORS.includes(op)) return `"${op}" is not an operator (use = != < > <= >=)`;
+  const valueText = text.slice(at + length);
+  if (valueText === "") return `no value after "${op}"`;
+  const values = valueText.split(",");
+  if (values.some((v) => v === "")) return "an empty value in the comma list";
+  const padded = values.find(paddedBySpace);
+  if (padded !== undefined) return `remove the whitespace around the value "${padded}"`;
+  return { name, op: op as Operator, values };
 }
 
 /** Accepts or rejects one value. */

@@ -10,6 +10,29 @@ import { canonicalInteger, compareIntegers, type Operator } from "./expression.t
 
 type Bound = "<" | ">" | "<=" | ">=";
 
+/** The integer types of Tracee's fields, by their type keys. */
+export type IntegerType = "int8" | "int16" | "int32" | "int64" | "u_int8" | "u_int16" | "u_int32" | "u_int64";
+
+const signed = (bits: bigint): [bigint, bigint] => [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n];
+const unsigned = (bits: bigint): [bigint, bigint] => [0n, (1n << bits) - 1n];
+
+/** The values each integer type can hold. */
+const RANGES: Record<IntegerType, readonly [bigint, bigint]> = {
+  int8: signed(8n),
+  int16: signed(16n),
+  int32: signed(32n),
+  int64: signed(64n),
+  u_int8: unsigned(8n),
+  u_int16: unsigned(16n),
+  u_int32: unsigned(32n),
+  u_int64: unsigned(64n),
+};
+
+/** True when `type` names an integer type. */
+export function isIntegerType(type: string): type is IntegerType {
+  return type in RANGES;
+}
+
 /** A number matcher as plain data. */
 export interface NumberSpec {
   exact: number[];
@@ -55,7 +78,10 @@ function matchText(spec: NumberSpec, text: string): boolean {
   return true;
 }
 
-/** Builds a {@link NumberSpec} from expressions on one field. */
+/**
+ * Builds a {@link NumberSpec} from expressions on one field of integer type `type`: a value
+ * the field cannot hold is a problem, not a filter that never matches.
+ */
 export class NumberMatcher {
   /** Exact values accepted by `=`, as canonical decimal strings. */
   readonly exact = new Set<string>();
@@ -63,16 +89,27 @@ export class NumberMatcher {
   private readonly bounds: { op: Bound; value: string }[] = [];
   private readonly parts: string[] = [];
 
+  /** `type`: the field's integer type, whose range bounds every value. @default {"int64"} */
+  constructor(readonly type: IntegerType = "int64") {}
+
   /** What the matcher accepts, as text: equal keys mean equal matchers. */
   get key(): string {
     return [...this.parts].sort().join("\0");
   }
 
-  /** Adds one expression's values; returns a problem when a value is not an integer. */
+  /** Adds one expression's values; returns a problem when a value is not an integer of the field's type. */
   add(op: Operator, values: string[]): string | undefined {
+    const [min, max] = RANGES[this.type];
     for (const raw of values) {
       const value = canonicalInteger(raw);
       if (value === undefined) return `"${raw}" is not an integer`;
+      const n = BigInt(value);
+      if (n < min || n > max) return `${raw} is out of range for ${this.type} (${min} to ${max})`;
+      if ((op === "<" && n === min) || (op === ">" && n === max)) {
+        return `"${op}${raw}" selects nothing: ${this.type} has no value ${
+          op === "<" ? "below" : "above"
+        } ${raw}`;
+      }
       this.parts.push(op + value);
       if (op === "=") this.exact.add(value);
       else if (op === "!=") this.notExact.add(value);

@@ -9,8 +9,10 @@
  */
 
 import { z } from "zod";
+import { log } from "../log.ts";
 import { loadYamlFile } from "../yaml_loader.ts";
 import type { DraftRule, PolicyDraft } from "./draft.ts";
+import { leftOutNotice, tagSelection } from "./sets.ts";
 
 /** The only apiVersion Tracee accepts. */
 export const API_VERSION = "tracee.aquasec.com/v1beta1";
@@ -102,9 +104,34 @@ function describeName(value: unknown): string {
   return typeof name === "string" ? `policy "${name}"` : "policy (unnamed)";
 }
 
+/** Tracee's reading of `type`: trimmed and lowercased. */
+function normalType(value: unknown): string | undefined {
+  const type = (value as { type?: unknown })?.type;
+  return typeof type === "string" ? type.trim().toLowerCase() : undefined;
+}
+
+/**
+ * Which form a document is in, as Tracee decides: `type: policy` is the plain form, anything
+ * else is read as the CRD form. A `type` other than `policy` beside apiVersion/kind is refused:
+ * Tracee would ignore it, which hides what the author meant.
+ */
+function formProblem(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || !("type" in value)) return undefined;
+  const type = (value as { type: unknown }).type;
+  if (normalType(value) === "policy") return undefined;
+  const crd = "apiVersion" in value || "kind" in value;
+  return `type: ${JSON.stringify(type)} is not "policy"; ` +
+    (crd ? "a policy in the apiVersion/kind form has no type field" : 'the plain form needs "type: policy"');
+}
+
 function checkDocument(file: string, value: unknown, problems: string[]): PolicyDraft | undefined {
   const at = `${file}: ${describeName(value)}`;
-  const plain = typeof value === "object" && value !== null && "type" in value;
+  const form = formProblem(value);
+  if (form !== undefined) {
+    problems.push(`${at}: ${form}`);
+    return undefined;
+  }
+  const plain = normalType(value) === "policy";
   const parsed = plain ? PlainPolicy.safeParse(value) : CrdPolicy.safeParse(value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -118,7 +145,6 @@ function checkDocument(file: string, value: unknown, problems: string[]): Policy
   let prefix: string;
   if ("type" in parsed.data) {
     const p = parsed.data;
-    if (p.type !== "policy") problems.push(`${at}: type: unsupported type "${p.type}" (expected "policy")`);
     ({ name, scope, rules, defaultActions: actions } = p);
     prefix = "";
   } else {
@@ -161,9 +187,37 @@ function checkDocument(file: string, value: unknown, problems: string[]): Policy
   return {
     name,
     where: at,
-    scope: (scope ?? []).map((text, i) => ({ text, where: `${at}: ${prefix}scope[${i}]` })),
-    rules: draftRules,
+    // Tracee removes every space of a file's scope entry before reading it.
+    scope: (scope ?? []).map((text, i) => ({
+      text: text.replaceAll(" ", ""),
+      where: `${at}: ${prefix}scope[${i}]`,
+    })),
+    rules: expandTags(draftRules, problems),
   };
+}
+
+/**
+ * Rules whose event is `tag=SET[,SET]` replaced by one rule per event of the sets, after the
+ * rules that name their event (so those keep their filters when a set also holds the event).
+ */
+function expandTags(rules: readonly DraftRule[], problems: string[]): DraftRule[] {
+  const named = rules.filter((rule) => !rule.event.startsWith("tag="));
+  const fromSets: DraftRule[] = [];
+  for (const rule of rules) {
+    if (!rule.event.startsWith("tag=")) continue;
+    if (rule.filters.length > 0) {
+      problems.push(`${rule.filters[0].where}: a tag= rule takes no filters; give the event its own rule`);
+      continue;
+    }
+    const selection = tagSelection(rule.event);
+    if (typeof selection === "string") {
+      problems.push(`${rule.where}: "${rule.event}": ${selection}`);
+      continue;
+    }
+    for (const left of selection.leftOut) log.info(leftOutNotice(rule.where, left));
+    fromSets.push(...selection.events.map((event) => ({ event, where: rule.where, filters: [] })));
+  }
+  return [...named, ...fromSets];
 }
 
 function checkActions(actions: string[], where: string, problems: string[]): void {

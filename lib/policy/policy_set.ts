@@ -16,6 +16,8 @@ export interface PolicySet {
   readonly names: readonly string[];
   /** The union of every policy's events: what the kernel side is asked to submit; `undefined` means all. */
   readonly events: ReadonlySet<string> | undefined;
+  /** A policy's scope selects containers (`container`, `container=ID`): Tracee's container mode. */
+  readonly containerScoped: boolean;
   /**
    * Sets `policies.matched` on each event of `batch` and returns the events that matched
    * at least one policy, in order. May reuse `batch` as the result.

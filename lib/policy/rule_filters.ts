@@ -10,7 +10,7 @@ import type { EventDefinition } from "../events/catalog.ts";
 import { contextField } from "./context.ts";
 import { containerIdOf, dataFieldOf, retvalOf } from "./fields.ts";
 import { type Expression, parseExpression, StringMatcher, type Test } from "./expression.ts";
-import { NumberMatcher } from "./number_match.ts";
+import { isIntegerType, NumberMatcher } from "./number_match.ts";
 
 /** One filter text and where it came from (for error messages). */
 export interface Located {
@@ -28,9 +28,8 @@ interface FieldFilter {
   matcher: StringMatcher | NumberMatcher;
 }
 
-const NUMERIC = new Set(["int32", "int64", "u_int32", "u_int64", "pointer"]);
-/** Types a filter can compare: numbers, strings, bools and string arrays (joined by spaces). */
-const FILTERABLE = new Set([...NUMERIC, "str", "bool", "str_array"]);
+/** Types a filter can compare: integers (a pointer as a u_int64), strings, bools and string arrays (joined by spaces). */
+const FILTERABLE = new Set(["int32", "int64", "u_int32", "u_int64", "pointer", "str", "bool", "str_array"]);
 
 /**
  * Compiles `filters` for events of `definition` into one test (undefined when there are
@@ -43,10 +42,9 @@ export function compileRuleFilters(
 ): EventTest | undefined {
   const byField = new Map<string, FieldFilter>();
   const tests: EventTest[] = [];
-  for (const filter of filters) {
-    const text = filter.text.trim();
+  for (const { text, where } of filters) {
     const problem = addFilter(definition, text, byField, tests);
-    if (problem !== undefined) problems.push(`${filter.where}: "${text}": ${problem}`);
+    if (problem !== undefined) problems.push(`${where}: "${text}": ${problem}`);
   }
   for (const { read, matcher } of byField.values()) {
     const test = matcher.test() as Test<string | number>;
@@ -70,9 +68,9 @@ function addFilter(
   tests: EventTest[],
 ): string | undefined {
   if (text === "container") return void tests.push((e) => containerIdOf(e) !== "");
-  if (text === "not-container" || text === "!container") {
-    return void tests.push((e) => containerIdOf(e) === "");
-  }
+  // Tracee's word for "not in a container" in a rule is `host`; sluice also takes the scope's `not-container`.
+  if (text === "host" || text === "not-container") return void tests.push((e) => containerIdOf(e) === "");
+  if (text === "!container") return 'not a filter: "!" is not an operator here; use host or not-container';
   if (/^(data|args)$/.test(text.split(/[=!<>]/)[0])) {
     return "the data field's name is missing (data.NAME=VALUE)";
   }
@@ -84,22 +82,19 @@ function addFilter(
     return addTo(
       byField,
       "retval",
-      () => ({ read: retvalOf, matcher: new NumberMatcher() }),
+      () => ({ read: retvalOf, matcher: new NumberMatcher("int64") }),
       parsed,
       "retval",
     );
   }
   if (parsed.name === "container") {
-    return addTo(byField, "containerId", () => ({
-      read: (e) => containerIdOf(e) || undefined,
-      matcher: new StringMatcher(),
-    }), { ...parsed, values: parsed.values.map((v) => (v.endsWith("*") ? v : v + "*")) });
+    return 'a rule filter takes "container" alone; select a container by its id with containerId=ID';
   }
   const field = contextField(parsed.name);
   if (typeof field === "string") return field;
   return addTo(byField, `context.${parsed.name}`, () => ({
     read: field.get,
-    matcher: field.kind === "number" ? new NumberMatcher() : new StringMatcher(),
+    matcher: field.kind === "number" ? new NumberMatcher(field.type) : new StringMatcher(),
   }), parsed);
 }
 
@@ -122,31 +117,24 @@ function addDataFilter(
     return `data field "${name}" is a bool: use true or false`;
   }
   const read = dataReader(name, index, type);
-  const matcher = () => ({ read, matcher: NUMERIC.has(type) ? new NumberMatcher() : new StringMatcher() });
+  const matcher = () => ({
+    read,
+    matcher: type === "pointer"
+      ? new NumberMatcher("u_int64")
+      : isIntegerType(type)
+      ? new NumberMatcher(type)
+      : new StringMatcher(),
+  });
   return addTo(byField, `data.${name}`, matcher, parsed);
 }
 
 function dataReader(name: string, index: number, type: string): Reader {
   const valueOf = (field: DataField): string | number | undefined => {
-    switch (type) {
-      case "str":
-        return field.str;
-      case "int32":
-        return field.int32;
-      case "u_int32":
-        return field.u_int32;
-      case "int64":
-        return field.int64;
-      case "u_int64":
-        return field.u_int64;
-      case "pointer":
-        return field.pointer;
-      case "bool":
-        return field.bool === undefined ? undefined : String(field.bool);
-      default:
-        // str_array: the elements joined by spaces, as a command line reads.
-        return field.str_array?.value.join(" ");
-    }
+    if (type === "bool") return field.bool === undefined ? undefined : String(field.bool);
+    // str_array: the elements joined by spaces, as a command line reads.
+    if (type === "str_array") return field.str_array?.value.join(" ");
+    const value = (field as unknown as Record<string, unknown>)[type];
+    return typeof value === "string" || typeof value === "number" ? value : undefined;
   };
   return (event) => {
     const field = dataFieldOf(event, name, index);

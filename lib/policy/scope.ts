@@ -6,7 +6,7 @@
  * @module
  */
 
-import { parseExpression, StringMatcher } from "./expression.ts";
+import { type Operator, parseExpression, StringMatcher } from "./expression.ts";
 import { NumberMatcher } from "./number_match.ts";
 import type { Located } from "./rule_filters.ts";
 
@@ -33,18 +33,21 @@ export interface Scope {
   treeOut: number[];
 }
 
-/** Parses `entries`; problems are appended to `problems`, naming each entry's origin. */
+/**
+ * Parses `entries` as written: a policy file's entries have their spaces removed before
+ * (as Tracee does), `--scope` values are taken whole, so whitespace around a value is an
+ * error there. Problems are appended to `problems`, naming each entry's origin.
+ */
 export function parseScope(entries: readonly Located[], problems: string[]): Scope {
   const scope: Scope = { follow: false, treeIn: [], treeOut: [] };
-  const globals = entries.filter((e) => e.text.replaceAll(" ", "") === "global");
+  const globals = entries.filter((e) => e.text === "global");
   if (globals.length > 0 && entries.length > 1) {
     const where = (globals.length > 1 ? globals[1] : entries.find((e) => !globals.includes(e)))!.where;
     problems.push(`${where}: "global" must be the only scope entry (global scope must be unique)`);
   }
   for (const entry of entries) {
-    const text = entry.text.replaceAll(" ", "");
-    if (text === "global") continue;
-    const problem = addEntry(scope, text);
+    if (entry.text === "global") continue;
+    const problem = addEntry(scope, entry.text);
     if (problem !== undefined) problems.push(`${entry.where}: "${entry.text}": ${problem}`);
   }
   return scope;
@@ -52,15 +55,19 @@ export function parseScope(entries: readonly Located[], problems: string[]): Sco
 
 function addEntry(scope: Scope, text: string): string | undefined {
   switch (text) {
+    case "":
+      return "the scope is empty";
     case "follow":
       scope.follow = true;
       return undefined;
     case "container":
       return setContainer(scope, true);
     case "not-container":
-    case "!container":
       return setContainer(scope, false);
+    case "!container":
+      return 'not a scope: "!" is not an operator here; use not-container';
   }
+  if (/^\s|\s$/.test(text)) return "remove the whitespace around it";
   const parsed = parseExpression(text);
   if (typeof parsed === "string") return `invalid scope: ${parsed}`;
   const { name, op, values } = parsed;
@@ -84,9 +91,9 @@ function addEntry(scope: Scope, text: string): string | undefined {
       return (scope.executable ??= new StringMatcher()).add(op, paths);
     }
     case "pid":
-      return (scope.pid ??= new NumberMatcher()).add(op, values);
+      return (scope.pid ??= new NumberMatcher("u_int32")).add(op, values);
     case "uid":
-      return (scope.uid ??= new NumberMatcher()).add(op, values);
+      return (scope.uid ??= new NumberMatcher("u_int32")).add(op, values);
     case "container":
       // Short ids (the 12 characters `docker ps` prints) select the full id they start.
       return (scope.containerId ??= new StringMatcher()).add(
@@ -98,7 +105,8 @@ function addEntry(scope: Scope, text: string): string | undefined {
     case "mntns":
     case "pidns":
       if (op !== "=" && op !== "!=") return `${name} takes = or !=, not "${op}"`;
-      return (scope[name] ??= new NumberMatcher()).add(op, values);
+      // The kernel numbers namespaces with 32 bits (ns_common.inum).
+      return (scope[name] ??= new NumberMatcher("u_int32")).add(op, values);
   }
   if (name === "uts") return 'scope "uts" is not supported: sluice\'s events carry no UTS name';
   return `unknown scope "${name}" (known: global, comm, pid, uid, binary, executable, container, ` +
@@ -123,11 +131,11 @@ function setContainer(scope: Scope, inside: boolean): string | undefined {
   return undefined;
 }
 
-function addTree(scope: Scope, op: string, values: string[]): string | undefined {
+function addTree(scope: Scope, op: Operator, values: string[]): string | undefined {
   if (op !== "=" && op !== "!=") return `tree takes = or !=, not "${op}"`;
-  for (const value of values) {
-    if (!/^\d+$/.test(value)) return `tree needs a pid, got "${value}"`;
-    (op === "=" ? scope.treeIn : scope.treeOut).push(Number(value));
-  }
+  // The matcher checks each value is a pid (an integer in u_int32's range).
+  const problem = new NumberMatcher("u_int32").add(op, values);
+  if (problem !== undefined) return `tree needs pids: ${problem}`;
+  for (const value of values) (op === "=" ? scope.treeIn : scope.treeOut).push(Number(value));
   return undefined;
 }
