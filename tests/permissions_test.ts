@@ -19,9 +19,11 @@ Deno.test("only a run on the live kernel keeps ffi and run", () => {
   assert.deepEqual(unneededOnceStarted(parseCli(["--input", "x.jsonl"])), ["ffi"]);
   assert.deepEqual(unneededOnceStarted(parseCli([])), []);
   assert.deepEqual(unneededPermissions(parseCli(["validate"])), ["ffi", "run"]);
+  assert.deepEqual(unneededPermissions(parseCli(["list"])), ["ffi", "run"]);
+  assert.deepEqual(unneededPermissions(parseCli(["--version"])), ["ffi", "run"]);
 });
 
-Deno.test("replay and validate run without --allow-ffi and --allow-run granted at all", async () => {
+Deno.test("replay, validate, list and version run without --allow-ffi and --allow-run granted at all", async () => {
   const flags = START_FLAGS.filter((flag) => !/^--allow-(ffi|run)\b/.test(flag));
   assert.ok(flags.includes("--no-prompt"));
   const input = await recording(20);
@@ -32,6 +34,10 @@ Deno.test("replay and validate run without --allow-ffi and --allow-run granted a
   for (const args of [["-p", "fixtures/policies"], ["-s", "tree=1", "-e", "openat"]]) {
     const validate = await sluice(["validate", ...args], { flags });
     assert.equal(validate.code, 0, validate.stderr);
+  }
+  for (const args of [["list", "-o", "json"], ["--version"]]) {
+    const run = await sluice(args, { flags });
+    assert.equal(run.code, 0, run.stderr);
   }
 });
 
