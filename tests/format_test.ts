@@ -9,6 +9,7 @@ import { formatBatch, formatFailureReporter } from "../lib/format/format.ts";
 import { templateFormatter } from "../lib/format/template.ts";
 import { makeBatch, seqOf } from "./_events.ts";
 import { collector, receiver } from "./_receivers.ts";
+import { destinationLine, recording, sluice, streamLine } from "./_sluice.ts";
 
 // Fails on odd events: index 5 of a two-entry list.
 const SOURCE =
@@ -106,4 +107,41 @@ Deno.test("a forward destination sends the events that format and counts the res
   assert.deepEqual(settled(destination), { delivered: 2, failed: 2, inFlight: 0 });
   assert.equal(warnings.length, 1);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a run: events a template fails on are failed in the stream's and the webhook's lines; drop mode exits 0", async () => {
+  const { dir, format } = await templateFile();
+  const hook = receiver();
+  const config = join(dir, "config.yaml");
+  await Deno.writeTextFile(
+    config,
+    `output:
+  destinations:
+    - name: hook
+      type: webhook
+      format: ${format}
+      url: http://127.0.0.1:${hook.port}/
+  streams:
+    - name: s
+      destinations: [hook]
+      buffer:
+        mode: drop
+`,
+  );
+  try {
+    const run = await sluice(["--input", await recording(10), "-c", config]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(streamLine(run, "s"), { matched: 10, delivered: 5, dropped: 0, failed: 5, pending: 0 });
+    assert.deepEqual(destinationLine(run, "hook"), {
+      delivered: 5,
+      failed: 5,
+      retried: 0,
+      duplicatesPossible: 0,
+      inFlight: 0,
+    });
+    assert.deepEqual(hook.bodies, ["seq=0", "seq=2", "seq=4", "seq=6", "seq=8"]);
+  } finally {
+    await hook.server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

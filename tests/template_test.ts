@@ -157,7 +157,7 @@ Deno.test("template: a step budget ends loops and growth that would stall the ru
   assert.throws(() => narrow.format(event), /stopped after 10 characters of output/);
 });
 
-Deno.test("sluice replaying through a runaway template ends, every event counted failed, one warning", async () => {
+Deno.test("sluice replaying through a runaway template ends, every event counted failed, one warning, exit 3", async () => {
   const dir = await Deno.makeTempDir();
   const template = join(dir, "loop.tmpl");
   await Deno.writeTextFile(template, "{{ range 100000000 }}x{{ end }}");
@@ -177,11 +177,15 @@ Deno.test("sluice replaying through a runaway template ends, every event counted
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const { stderr } = await child.output();
+  const { stderr, code } = await child.output();
   const text = new TextDecoder().decode(stderr);
   assert.match(text, new RegExp(`destination ${out}gotemplate=${template}: delivered 0, failed 3`));
+  assert.match(text, /stream default-stream: matched 3, delivered 0, dropped 0, failed 3/);
   assert.equal(text.match(/could not be formatted/g)?.length, 1, text);
   assert.equal(await Deno.readTextFile(out), "");
+  // A block-mode stream accepted events that were not delivered: delivery's exit status says so.
+  assert.equal(code, 3, text);
+  assert.match(text, /3 event\(s\) accepted by block-mode streams were not delivered/);
   await Deno.remove(dir, { recursive: true });
 });
 
