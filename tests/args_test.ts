@@ -82,7 +82,7 @@ Deno.test("bad values name the flag", () => {
   assert.equal(usageError(["-j"]), "--json: applies to sluice list only");
 });
 
-Deno.test("--log and --logging are read in order, later values winning; --server and --capabilities by their forms", () => {
+Deno.test("--log and --logging forms add up, a later level winning; --server and --capabilities by their forms", () => {
   const options = parseCli(["-l", "debug", "--logging", "format=json", "--log", "level=warn"]);
   assert.equal(options.log, "warn");
   assert.deepEqual(options.logging, { level: "warn", format: "json" });
