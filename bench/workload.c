@@ -1,6 +1,7 @@
 // sluice's workload generator, used by bench/bpf.ts and the eBPF tests.
 //   workload open PATH N      N openat+close pairs of PATH; prints the first fd (or -errno) and the rate
 //   workload connect IP PORT  one TCP connect to IP:PORT; prints 0 or -errno
+//   workload exec PATH ARG... execve(PATH, [ARG...], {}); prints -errno when it fails
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -48,12 +49,22 @@ static int connect_once(const char *ip, int port)
 	return 0;
 }
 
+static int exec_once(const char *path, char **args)
+{
+	char *envp[] = { NULL };
+	execve(path, args, envp);
+	printf("%d\n", -errno);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && strcmp(argv[1], "exec") == 0)
+		return exec_once(argv[2], &argv[3]);
 	if (argc == 4 && strcmp(argv[1], "open") == 0)
 		return open_loop(argv[2], atol(argv[3]));
 	if (argc == 4 && strcmp(argv[1], "connect") == 0)
 		return connect_once(argv[2], atoi(argv[3]));
-	fprintf(stderr, "usage: workload open PATH N | workload connect IP PORT\n");
+	fprintf(stderr, "usage: workload open PATH N | workload connect IP PORT | workload exec PATH ARG...\n");
 	return 2;
 }

@@ -6,7 +6,8 @@
  */
 
 import { ALL_PROGRAMS } from "../lib/bpf/loader.ts";
-import { OBJECT_PATH } from "../lib/source/bpf.ts";
+import type { Event } from "../lib/events/event.ts";
+import { OBJECT_PATH, openKernelSource } from "../lib/source/bpf.ts";
 
 /** True where a skip must be a failure. */
 export const REQUIRED = Deno.env.get("SLUICE_REQUIRE_BPF") === "1";
@@ -60,4 +61,40 @@ export async function stillLoaded(ids: Iterable<number>): Promise<number[]> {
     left = left.filter((id) => loaded.has(id));
   }
   return left;
+}
+
+/** Traces `events` with the kernel source while `workload` runs, then stops it and returns what it yielded. */
+export async function trace(
+  events: string[],
+  workload: () => Promise<void>,
+  options: { execEnv?: boolean } = {},
+): Promise<Event[]> {
+  const source = await openKernelSource({ events: new Set(events), execEnv: options.execEnv });
+  const collected: Event[] = [];
+  const reading = (async () => {
+    for await (const batch of source.batches()) collected.push(...batch);
+  })();
+  try {
+    await workload();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    source.stop();
+    await reading;
+  }
+  return collected;
+}
+
+/** The uid and gid the adversarial tests run their workloads as (nobody). */
+export const NOBODY = 65534;
+
+/** Runs `command` with `args` as uid and gid {@link NOBODY} (setpriv); returns its pid and stdout. */
+export async function asNobody(command: string, args: string[]): Promise<{ pid: number; stdout: string }> {
+  const child = new Deno.Command("setpriv", {
+    args: [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", command, ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const output = await child.output();
+  if (!output.success) throw new Error(`${command} as uid ${NOBODY} failed (exit ${output.code})`);
+  return { pid: child.pid, stdout: new TextDecoder().decode(output.stdout).trim() };
 }

@@ -8,6 +8,7 @@
 
 import { log } from "../log.ts";
 import { cString, describeErrno, errno, type Libbpf, type Libc, openLibraries } from "./libbpf.ts";
+import { PER_CPU_SLOT_MAPS } from "./layout.ts";
 
 /** A load or attach step the kernel or libbpf refused; the message is one line saying what to do. */
 export class BpfLoadError extends Error {}
@@ -175,6 +176,15 @@ export function loadObject(bytes: Uint8Array<ArrayBuffer>, options: LoadOptions)
       const program = libbpf.bpf_object__find_program_by_name(object, cString(name));
       if (program !== null) libbpf.bpf_program__set_autoload(program, wanted.has(name));
     }
+    const cpus = libbpf.libbpf_num_possible_cpus();
+    for (const name of PER_CPU_SLOT_MAPS) {
+      const map = libbpf.bpf_object__find_map_by_name(object, cString(name));
+      if (map === null || libbpf.bpf_map__set_max_entries(map, cpus) !== 0) {
+        throw new BpfLoadError(
+          `could not size BPF map ${name} to ${cpus} CPUs: rebuild with deno task build:bpf`,
+        );
+      }
+    }
     const result = libbpf.bpf_object__load(object);
     if (result !== 0) throw loadRefusal(libc, result < 0 ? -result : errno(libc), log);
   } catch (error) {
@@ -189,6 +199,7 @@ export const ALL_PROGRAMS: readonly string[] = [
   "sys_enter",
   "sys_exit",
   "sched_process_fork",
+  "sched_prepare_exec",
   "sched_process_exec",
   "sched_process_exit",
   "inet_sock_set_state",

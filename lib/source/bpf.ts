@@ -9,12 +9,13 @@ import { join } from "node:path";
 import { ALL_PROGRAMS, BpfLoadError, type LoadedObject, loadObject } from "../bpf/loader.ts";
 import { cString, LibbpfMissingError, type Libc, monotonicToRealtime, openLibraries } from "../bpf/libbpf.ts";
 import { RingBufferReader } from "../bpf/ringbuf.ts";
-import { DEFAULT_EVENTS, eventByName, eventNames } from "../events/catalog.ts";
-import { RecordDecoder } from "../events/decode.ts";
-import { recordIdOf } from "../events/record_ids.ts";
+import { DEFAULT_EVENTS, eventByName, type EventDefinition, eventNames } from "../events/catalog.ts";
+import { RecordDecoder, recordIdOf } from "../events/decode.ts";
 import type { Event } from "../events/event.ts";
 import { procReader } from "../bpf/procfs.ts";
-import { procLookup } from "./proc_lookup.ts";
+import { OPTION_EXEC_ENV, SETTINGS } from "../bpf/layout.ts";
+import { syscallDescriptor } from "../bpf/syscall_table.ts";
+import { processTracker } from "./process_tracker.ts";
 import type { EventSource } from "./source.ts";
 
 /** Options of {@link openKernelSource}. */
@@ -23,6 +24,8 @@ export interface KernelSourceOptions {
   events: ReadonlySet<string>;
   /** Route libbpf's log to stderr. */
   debug?: boolean;
+  /** Capture the environment of exec events (Tracee's exec-env option). @default {false} */
+  execEnv?: boolean;
 }
 
 /** Why the kernel source cannot start; the message is one line: what is missing and what to do. */
@@ -41,11 +44,11 @@ const WAKEUP_BYTES = 1024 * 1024;
 /** Drains after stop() at most, so a busy host cannot keep sluice from exiting. */
 const FINAL_DRAINS = 64;
 
-const EVENT_PROGRAMS: Record<string, string> = {
-  sched_process_fork: "sched_process_fork",
-  sched_process_exec: "sched_process_exec",
-  sched_process_exit: "sched_process_exit",
-  net_tcp_connect: "inet_sock_set_state",
+const EVENT_PROGRAMS: Record<string, readonly string[]> = {
+  sched_process_fork: ["sched_process_fork"],
+  sched_process_exec: ["sched_prepare_exec", "sched_process_exec"],
+  sched_process_exit: ["sched_process_exit"],
+  net_tcp_connect: ["inet_sock_set_state"],
 };
 
 /** The programs that must be attached to trace `events`, in attach order. */
@@ -59,7 +62,11 @@ export function programsFor(events: ReadonlySet<string>): string[] {
     if (definition.syscall !== undefined) {
       wanted.add("sys_enter");
       wanted.add("sys_exit");
-    } else wanted.add(EVENT_PROGRAMS[name]);
+    } else {
+      const programs = EVENT_PROGRAMS[name];
+      if (programs === undefined) throw new KernelSourceError(`sluice has no kernel program for ${name}`);
+      for (const program of programs) wanted.add(program);
+    }
   }
   return ALL_PROGRAMS.filter((p) => wanted.has(p));
 }
@@ -89,13 +96,19 @@ function u32(value: number): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function configure(object: LoadedObject, events: ReadonlySet<string>): void {
+function configure(object: LoadedObject, events: readonly EventDefinition[], execEnv: boolean): void {
   const enabled = object.map("enabled");
-  for (const name of events) object.update(enabled, u32(recordIdOf(eventByName(name)!)!), u32(1));
-  const settings = new Uint8Array(16);
+  const syscalls = object.map("syscalls");
+  for (const definition of events) {
+    if (definition.syscall !== undefined) {
+      object.update(syscalls, u32(definition.syscall), syscallDescriptor(definition));
+    } else object.update(enabled, u32(recordIdOf(definition)), u32(1));
+  }
+  const settings = new Uint8Array(SETTINGS.size);
   const view = new DataView(settings.buffer);
-  view.setUint32(0, Deno.pid, true);
-  view.setBigUint64(8, BigInt(WAKEUP_BYTES), true);
+  view.setUint32(SETTINGS.offset.self_tgid, Deno.pid, true);
+  view.setUint32(SETTINGS.offset.options, execEnv ? OPTION_EXEC_ENV : 0, true);
+  view.setBigUint64(SETTINGS.offset.wakeup_bytes, BigInt(WAKEUP_BYTES), true);
   object.update(object.map("settings"), u32(0), settings);
 }
 
@@ -140,7 +153,7 @@ export async function openKernelSource(options: KernelSourceOptions): Promise<Ev
   let reader: RingBufferReader | undefined;
   try {
     object = loadObject(bytes, { programs, debug: options.debug });
-    configure(object, events);
+    configure(object, [...events].map((name) => eventByName(name)!), options.execEnv ?? false);
     reader = new RingBufferReader(openLibraries().libbpf, libc, object.map("events").fd);
     object.attach(programs, libc);
   } catch (error) {
@@ -158,7 +171,8 @@ function kernelSource(
   readLost: () => number,
   libc: Libc,
 ): EventSource {
-  const decoder = new RecordDecoder(monotonicToRealtime(libc), procLookup(procReader(libc)));
+  const decoder = new RecordDecoder(monotonicToRealtime(libc));
+  const tracker = processTracker(procReader(libc));
   let stopped = false;
   let started = false;
   let closed = false;
@@ -176,6 +190,7 @@ function kernelSource(
       const event = decoder.decode(reader.view, reader.bytes, reader.starts[i], reader.lengths[i]);
       if (event !== undefined) batch.push(event);
     }
+    tracker.track(batch);
     return batch;
   };
   async function* batches(): AsyncGenerator<Event[]> {
