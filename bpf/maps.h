@@ -11,7 +11,15 @@ struct scratch {
 	u32 busy; // set while a program on this CPU assembles a record (an interrupt may nest one)
 	u32 pad;
 	u64 off; // bytes of the record written so far, header included (writer.h)
-	u8 data[RECORD_BYTES + COPY_MAX];
+	union {
+		u8 data[RECORD_BYTES + COPY_MAX];
+		// What data starts with. Named here so the object's BTF describes both structs for the
+		// layout test (tests/bpf_layout_test.ts).
+		struct {
+			struct record_header header;
+			struct field_header field;
+		} __attribute__((packed)) head;
+	};
 	u8 path[PATH_BYTES + 256]; // a path is resolved backwards into this, then copied
 };
 
