@@ -58,6 +58,41 @@ static long path_step(u64 i, struct path_walk *c)
 	return 0;
 }
 
+#define PIPEFS_MAGIC 0x50495045
+#define SOCKFS_MAGIC 0x534F434B
+#define ANON_INODE_FS_MAGIC 0x09041934
+
+// The name d_path gives a dentry of a pseudo filesystem (one with no place in any tree, named by
+// its d_dname operation): pipes, sockets, anonymous inodes, and files like a memfd.
+static __always_inline u64 pseudo_name(struct scratch *s, struct dentry *d)
+{
+	static const char pipe[] = "pipe:[%lu]";
+	static const char socket[] = "socket:[%lu]";
+	static const char anon[] = "anon_inode:%s";
+	static const char unlinked_file[] = "/%s (deleted)";
+	u64 data[1];
+	long n;
+	switch (BPF_CORE_READ(d, d_sb, s_magic)) {
+	case PIPEFS_MAGIC:
+		data[0] = BPF_CORE_READ(d, d_inode, i_ino);
+		n = bpf_snprintf((char *)s->path, NAME_MAX_LEN + 32, pipe, data, sizeof(data));
+		break;
+	case SOCKFS_MAGIC:
+		data[0] = BPF_CORE_READ(d, d_inode, i_ino);
+		n = bpf_snprintf((char *)s->path, NAME_MAX_LEN + 32, socket, data, sizeof(data));
+		break;
+	case ANON_INODE_FS_MAGIC:
+		data[0] = (u64)BPF_CORE_READ(d, d_name.name);
+		n = bpf_snprintf((char *)s->path, NAME_MAX_LEN + 32, anon, data, sizeof(data));
+		break;
+	default: // simple_dname
+		data[0] = (u64)BPF_CORE_READ(d, d_name.name);
+		n = bpf_snprintf((char *)s->path, NAME_MAX_LEN + 32, unlinked_file, data, sizeof(data));
+		break;
+	}
+	return n > 1 ? n - 1 : 0;
+}
+
 static __always_inline bool unlinked(struct dentry *d)
 {
 	return !BPF_CORE_READ(d, d_hash.pprev) && BPF_CORE_READ(d, d_parent) != d;
@@ -91,6 +126,12 @@ __noinline int resolve_path(u64 dentry, u64 vfsmnt, struct resolved *r)
 		return 0;
 	c.mnt = container_of(c.vfsmnt, struct mount, mnt);
 	struct dentry *leaf = c.d;
+	struct vfsmount *top = c.vfsmnt;
+	if (BPF_CORE_READ(leaf, d_parent) == leaf && BPF_CORE_READ(top, mnt_root) != leaf &&
+	    BPF_CORE_READ(leaf, d_op, d_dname)) {
+		r->len = pseudo_name(s, leaf);
+		return 0;
+	}
 	bpf_loop(PATH_DEPTH, path_step, &c, 0);
 	u64 pos = c.pos;
 	if (pos > PATH_END)
