@@ -8,6 +8,9 @@
 //   workload memfd-exec NAME SRC ARG... execveat of a memfd called NAME holding a copy of SRC
 //   workload deep-exec DIR NAME DEPTH SRC ARG...  DEPTH directories NAME made one by one under
 //                                      DIR, then a copy of SRC in the last one exec'd as ./prog
+//   workload exec-cases FILE  the fuzzer's cases: each exec'd in a child of its own; prints one
+//                             line per case, "PID RESULT" (0, or -errno of the failed exec). FILE
+//                             holds, per case, little-endian u32 lengths: path, argc, each arg.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -138,8 +142,62 @@ static int deep_exec(const char *dir, const char *name, int depth, const char *s
 	return exec_once("./prog", args);
 }
 
+static int read_u32(FILE *in, unsigned *v)
+{
+	unsigned char b[4];
+	if (fread(b, 1, 4, in) != 4)
+		return -1;
+	*v = b[0] | b[1] << 8 | b[2] << 16 | (unsigned)b[3] << 24;
+	return 0;
+}
+
+// A string of `len` bytes from `in`, NUL-terminated.
+static char *read_bytes(FILE *in, unsigned len)
+{
+	char *s = malloc(len + 1);
+	if (!s || fread(s, 1, len, in) != len)
+		exit(3);
+	s[len] = 0;
+	return s;
+}
+
+static int exec_cases(const char *file)
+{
+	FILE *in = fopen(file, "rb");
+	unsigned len, count;
+	if (!in)
+		return failed();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (read_u32(in, &len) == 0) {
+		char *path = read_bytes(in, len);
+		if (read_u32(in, &count) != 0)
+			return 3;
+		char **args = calloc(count + 1, sizeof(char *));
+		for (unsigned i = 0; i < count; i++) {
+			if (read_u32(in, &len) != 0)
+				return 3;
+			args[i] = read_bytes(in, len);
+		}
+		pid_t pid = fork();
+		if (pid == 0) {
+			execve(path, args, no_env);
+			_exit(errno);
+		}
+		int status = 0;
+		waitpid(pid, &status, 0);
+		printf("%d %d\n", pid, WIFEXITED(status) ? -WEXITSTATUS(status) : -1000);
+		for (unsigned i = 0; i < count; i++)
+			free(args[i]);
+		free(args);
+		free(path);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "exec-cases") == 0)
+		return exec_cases(argv[2]);
 	if (argc >= 3 && strcmp(argv[1], "exec") == 0)
 		return exec_once(argv[2], &argv[3]);
 	if (argc >= 3 && strcmp(argv[1], "fexec") == 0)

@@ -7,8 +7,9 @@
 
 #define DELETED " (deleted)"
 #define DELETED_LEN (sizeof(DELETED) - 1)
-// The walk writes backwards from here; the suffix may follow.
-#define PATH_END (PATH_BYTES - 1 - DELETED_LEN)
+// The walk writes backwards from PATH_LAST (from PATH_END when the " (deleted)" suffix follows).
+#define PATH_LAST (PATH_BYTES - 1)
+#define PATH_END (PATH_LAST - DELETED_LEN)
 #define NAME_MAX_LEN 255
 
 struct path_walk {
@@ -39,13 +40,13 @@ static long path_step(u64 i, struct path_walk *c)
 	u32 len = BPF_CORE_READ(d, d_name.len);
 	const u8 *name = BPF_CORE_READ(d, d_name.name);
 	u64 pos = c->pos;
-	if (pos > PATH_END || len > NAME_MAX_LEN || (u64)len + 1 > pos) {
+	if (pos > PATH_LAST || len > NAME_MAX_LEN || (u64)len + 1 > pos) {
 		c->cut = true;
 		return 1;
 	}
 	pos -= (u64)len + 1;
 	barrier_var(pos);
-	if (pos > PATH_END)
+	if (pos > PATH_LAST)
 		return 1;
 	barrier_var(pos);
 	c->s->path[pos] = '/';
@@ -120,7 +121,6 @@ __noinline int resolve_path(u64 dentry, u64 vfsmnt, struct resolved *r)
 		.d = (struct dentry *)dentry,
 		.vfsmnt = (struct vfsmount *)vfsmnt,
 		.s = s,
-		.pos = PATH_END,
 	};
 	if (!s || !c.d || !c.vfsmnt)
 		return 0;
@@ -132,22 +132,27 @@ __noinline int resolve_path(u64 dentry, u64 vfsmnt, struct resolved *r)
 		r->len = pseudo_name(s, leaf);
 		return 0;
 	}
+	bool deleted = unlinked(leaf);
+	u64 end = deleted ? PATH_END : PATH_LAST;
+	c.pos = end;
 	bpf_loop(PATH_DEPTH, path_step, &c, 0);
 	u64 pos = c.pos;
-	if (pos > PATH_END)
+	if (pos > PATH_LAST || pos > end)
 		return 0;
-	if (pos == PATH_END) {
+	if (pos == end) {
 		if (c.cut) {
 			r->cut = 1;
 			return 0;
 		}
-		pos = PATH_END - 1;
+		pos = end - 1;
+		barrier_var(pos);
+		if (pos > PATH_LAST)
+			return 0;
 		s->path[pos] = '/';
 	}
-	u64 end = PATH_END;
-	if (unlinked(leaf)) {
+	if (deleted) {
 		__builtin_memcpy(&s->path[PATH_END], DELETED, DELETED_LEN);
-		end += DELETED_LEN;
+		end = PATH_LAST;
 	}
 	r->pos = pos;
 	r->len = end - pos;
@@ -166,7 +171,7 @@ static __always_inline void put_path(struct record_writer *w, u8 field, const st
 			put_mark(w, field, WIRE_STR);
 		return;
 	}
-	if (pos > PATH_END)
+	if (pos > PATH_LAST)
 		return;
 	put_kernel_bytes(w, field, WIRE_STR, &w->s->path[pos], r.len, r.cut);
 }

@@ -87,7 +87,7 @@ static __always_inline struct exe_cache *exe_of(struct task_struct *task, struct
 	resolve_path((u64)BPF_CORE_READ(file, f_path.dentry), (u64)BPF_CORE_READ(file, f_path.mnt), &r);
 	u64 pos = r.pos;
 	u64 len = r.len;
-	if (pos > PATH_END || len > PATH_BYTES || bpf_probe_read_kernel(c->path, len, &s->path[pos]) != 0)
+	if (pos > PATH_LAST || len > PATH_BYTES || bpf_probe_read_kernel(c->path, len, &s->path[pos]) != 0)
 		return NULL;
 	c->len = len;
 	c->cut = r.cut;
