@@ -8,6 +8,7 @@
 //   workload memfd-exec NAME SRC ARG... execveat of a memfd called NAME holding a copy of SRC
 //   workload deep-exec DIR NAME DEPTH SRC ARG...  DEPTH directories NAME made one by one under
 //                                      DIR, then a copy of SRC in the last one exec'd as ./prog
+//   workload syscalls DIR     several dozen syscalls with known results (bench/syscalls.c)
 //   workload exec-cases FILE  the fuzzer's cases: each exec'd in a child of its own; prints one
 //                             line per case, "PID RESULT" (0, or -errno of the failed exec). FILE
 //                             holds, per case, little-endian u32 lengths: path, argc, each arg.
@@ -142,6 +143,8 @@ static int deep_exec(const char *dir, const char *name, int depth, const char *s
 	return exec_once("./prog", args);
 }
 
+int syscalls_workload(const char *dir);
+
 static int read_u32(FILE *in, unsigned *v)
 {
 	unsigned char b[4];
@@ -196,6 +199,8 @@ static int exec_cases(const char *file)
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "syscalls") == 0)
+		return syscalls_workload(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "exec-cases") == 0)
 		return exec_cases(argv[2]);
 	if (argc >= 3 && strcmp(argv[1], "exec") == 0)
