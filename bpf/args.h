@@ -102,54 +102,47 @@ static __always_inline void put_user_fixed(struct record_writer *w, u8 field, u8
 	put_fixed(w, field, type, v, size);
 }
 
-struct arg_walk {
-	struct record_writer w;
-	struct syscall_desc d;
-	u64 a[SYSCALL_ARGS];
-};
-
-static long arg_step(u64 i, struct arg_walk *c)
+// One argument by its kind in the descriptor.
+static __always_inline void put_arg(struct record_writer *w, const struct syscall_desc *d, const u64 *a, u32 i)
 {
-	if (i >= SYSCALL_ARGS)
-		return 1;
-	u64 v = c->a[i];
-	switch (c->d.kind[i]) {
+	u64 v = a[i];
+	switch (d->kind[i]) {
 	case ARG_I32:
-		put_s32(&c->w, i, v);
+		put_s32(w, i, v);
 		break;
 	case ARG_U32:
-		put_u32(&c->w, i, v);
+		put_u32(w, i, v);
 		break;
 	case ARG_I64:
-		put_s64(&c->w, i, v);
+		put_s64(w, i, v);
 		break;
 	case ARG_U64:
-		put_u64(&c->w, i, v);
+		put_u64(w, i, v);
 		break;
 	case ARG_STR:
-		put_user_str(&c->w, i, (const void *)v);
+		put_user_str(w, i, (const void *)v);
 		break;
 	case ARG_SOCKADDR:
-		put_sockaddr(&c->w, i, c->a, c->d.aux[i], (const void *)v);
+		put_sockaddr(w, i, a, d->aux[i], (const void *)v);
 		break;
 	case ARG_TIMESPEC:
-		put_user_fixed(&c->w, i, WIRE_TIMESPEC, (const void *)v, 16);
+		put_user_fixed(w, i, WIRE_TIMESPEC, (const void *)v, 16);
 		break;
 	case ARG_INT_PAIR:
-		put_user_fixed(&c->w, i, WIRE_INT_PAIR, (const void *)v, 8);
+		put_user_fixed(w, i, WIRE_INT_PAIR, (const void *)v, 8);
 		break;
 	default: // ARG_NONE; string arrays are exec's alone (exec.h)
 		break;
 	}
-	return 0;
 }
 
-// Every argument `d` declares.
+// Every argument `d` declares. Unrolled: the writer keeps its offset in map memory, so the
+// verifier's states do not multiply from one argument to the next.
 static __always_inline void put_args(struct record_writer *w, const struct syscall_desc *d, const u64 *a)
 {
-	struct arg_walk c = { .w = *w, .d = *d };
-	__builtin_memcpy(c.a, a, sizeof(c.a));
-	bpf_loop(SYSCALL_ARGS, arg_step, &c, 0);
+#pragma unroll
+	for (u32 i = 0; i < SYSCALL_ARGS; i++)
+		put_arg(w, d, a, i);
 }
 
 #endif
