@@ -15,9 +15,8 @@ const out = `${here}/build`;
 const object = `${out}/sluice.bpf.o`;
 const vmlinux = `${out}/vmlinux.h`;
 const header = `${out}/record.h`;
-const sources = ["sluice.bpf.c", "maps.h", "writer.h", "path.h", "task.h", "args.h", "exec.h"].map((f) =>
-  `${here}/${f}`
-);
+const sources = ["sluice.bpf.c", "maps.h", "writer.h", "path.h", "task.h", "args.h", "exec.h", "events.h"]
+  .map((f) => `${here}/${f}`);
 const btf = "/sys/kernel/btf/vmlinux";
 
 const TOOLS: Record<string, string> = {

@@ -288,3 +288,19 @@ int BPF_PROG(inet_sock_set_state, const struct sock *sk, const int oldstate, con
 	finish(&w);
 	return 0;
 }
+
+#include "events.h"
+
+// Programs that do nothing, loaded alone at start under --log debug to learn whether this kernel
+// can attach kprobes and fentry programs (lib/bpf/probe.ts).
+SEC("kprobe/do_nanosleep")
+int probe_kprobe(void *ctx)
+{
+	return 0;
+}
+
+SEC("fentry/do_nanosleep")
+int BPF_PROG(probe_fentry)
+{
+	return 0;
+}

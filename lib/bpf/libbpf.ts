@@ -21,6 +21,7 @@ const LIBBPF_SYMBOLS = {
   bpf_link__destroy: { parameters: ["pointer"], result: "i32", callback: true },
   bpf_map__fd: { parameters: ["pointer"], result: "i32" },
   bpf_map__set_max_entries: { parameters: ["pointer", "u32"], result: "i32" },
+  libbpf_find_vmlinux_btf_id: { parameters: ["buffer", "u32"], result: "i32", callback: true },
   bpf_map__update_elem: {
     parameters: ["pointer", "buffer", "usize", "buffer", "usize", "u64"],
     result: "i32",

@@ -194,7 +194,10 @@ export function loadObject(bytes: Uint8Array<ArrayBuffer>, options: LoadOptions)
   return loaded;
 }
 
-/** Every program in bpf/sluice.bpf.c. */
+/**
+ * Every program in bpf/sluice.bpf.c: BTF tracepoint programs named after their tracepoints, and the
+ * two probe_* programs of lib/bpf/probe.ts.
+ */
 export const ALL_PROGRAMS: readonly string[] = [
   "sys_enter",
   "sys_exit",
@@ -203,4 +206,27 @@ export const ALL_PROGRAMS: readonly string[] = [
   "sched_process_exec",
   "sched_process_exit",
   "inet_sock_set_state",
+  "cgroup_mkdir",
+  "cgroup_rmdir",
+  "cgroup_attach_task",
+  "task_rename",
+  "module_load",
+  "module_free",
+  "probe_kprobe",
+  "probe_fentry",
 ];
+
+/** bpf_attach_type BPF_TRACE_RAW_TP: libbpf looks the tracepoint up as btf_trace_NAME. */
+const BPF_TRACE_RAW_TP = 23;
+
+/** Whether the running kernel has the tracepoint `name` (its BTF names it); each call reads the kernel's BTF. */
+export function hasTracepoint(name: string): boolean {
+  const { libbpf } = openLibraries();
+  // libbpf would print its "not found" to stderr itself: silence it for the question.
+  const previous = libbpf.libbpf_set_print(null);
+  try {
+    return libbpf.libbpf_find_vmlinux_btf_id(cString(name), BPF_TRACE_RAW_TP) >= 0;
+  } finally {
+    libbpf.libbpf_set_print(previous);
+  }
+}

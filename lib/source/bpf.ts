@@ -6,7 +6,9 @@
  */
 
 import { join } from "node:path";
-import { ALL_PROGRAMS, BpfLoadError, type LoadedObject, loadObject } from "../bpf/loader.ts";
+import { ALL_PROGRAMS, BpfLoadError, hasTracepoint, type LoadedObject, loadObject } from "../bpf/loader.ts";
+import { log, logs } from "../log.ts";
+import { probeKinds } from "../bpf/probe.ts";
 import { cString, LibbpfMissingError, type Libc, monotonicToRealtime, openLibraries } from "../bpf/libbpf.ts";
 import { RingBufferReader } from "../bpf/ringbuf.ts";
 import { DEFAULT_EVENTS, eventByName, type EventDefinition, eventNames } from "../events/catalog.ts";
@@ -16,6 +18,7 @@ import { procReader } from "../bpf/procfs.ts";
 import { OPTION_EXEC_ENV, SETTINGS } from "../bpf/layout.ts";
 import { syscallDescriptor } from "../bpf/syscall_table.ts";
 import { processTracker } from "./process_tracker.ts";
+import { deriver, kernelEventsFor } from "./derived.ts";
 import type { EventSource } from "./source.ts";
 
 /** Options of {@link openKernelSource}. */
@@ -49,7 +52,42 @@ const EVENT_PROGRAMS: Record<string, readonly string[]> = {
   sched_process_exec: ["sched_prepare_exec", "sched_process_exec"],
   sched_process_exit: ["sched_process_exit"],
   net_tcp_connect: ["inet_sock_set_state"],
+  cgroup_mkdir: ["cgroup_mkdir"],
+  cgroup_rmdir: ["cgroup_rmdir"],
+  cgroup_attach_task: ["cgroup_attach_task"],
+  task_rename: ["task_rename"],
+  module_load: ["module_load"],
+  module_free: ["module_free"],
 };
+
+/**
+ * Programs whose tracepoint some kernels lack, with what it takes: a required one makes its event
+ * fail to start with that reason; an optional one (sched_prepare_exec gives only prev_comm) is
+ * left out.
+ */
+const CONDITIONAL_PROGRAMS: Record<string, { needs: string; optional: boolean }> = {
+  sched_prepare_exec: { needs: "Linux 6.10 or later", optional: true },
+  module_load: { needs: "a kernel built with CONFIG_MODULES", optional: false },
+  module_free: { needs: "a kernel built with CONFIG_MODULES", optional: false },
+};
+
+/** `programs` without the optional ones this kernel cannot attach; throws for a required one. */
+function availablePrograms(programs: readonly string[]): string[] {
+  return programs.filter((program) => {
+    const condition = CONDITIONAL_PROGRAMS[program];
+    if (condition === undefined || hasTracepoint(program)) return true;
+    if (condition.optional) {
+      log.debug(
+        `kernel: no ${program} tracepoint (it needs ${condition.needs}): sched_process_exec's prev_comm stays empty`,
+      );
+      return false;
+    }
+    const event = Object.keys(EVENT_PROGRAMS).find((e) => EVENT_PROGRAMS[e].includes(program));
+    throw new KernelSourceError(
+      `sluice cannot trace ${event} on this kernel: it has no ${program} tracepoint (that takes ${condition.needs})`,
+    );
+  });
+}
 
 /** The programs that must be attached to trace `events`, in attach order. */
 export function programsFor(events: ReadonlySet<string>): string[] {
@@ -136,7 +174,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 // deno-lint-ignore require-await -- async so that every refusal arrives as a rejected promise
 export async function openKernelSource(options: KernelSourceOptions): Promise<EventSource> {
   const events = options.events.size > 0 ? options.events : new Set(DEFAULT_EVENTS);
-  const programs = programsFor(events);
+  const traced = kernelEventsFor(events);
+  const wanted = programsFor(traced);
   const bytes = readObject();
   let libc: Libc;
   let cpus: number;
@@ -149,11 +188,18 @@ export async function openKernelSource(options: KernelSourceOptions): Promise<Ev
     throw error;
   }
   checkKernel(libc);
+  if (logs("debug")) {
+    const kinds = probeKinds(bytes, libc);
+    log.debug(
+      `kernel: kprobes ${kinds.kprobe}; fentry ${kinds.fentry}; sluice attaches BTF tracepoints only`,
+    );
+  }
+  const programs = availablePrograms(wanted);
   let object: LoadedObject | undefined;
   let reader: RingBufferReader | undefined;
   try {
     object = loadObject(bytes, { programs, debug: options.debug });
-    configure(object, [...events].map((name) => eventByName(name)!), options.execEnv ?? false);
+    configure(object, [...traced].map((name) => eventByName(name)!), options.execEnv ?? false);
     reader = new RingBufferReader(openLibraries().libbpf, libc, object.map("events").fd);
     object.attach(programs, libc);
   } catch (error) {
@@ -162,7 +208,13 @@ export async function openKernelSource(options: KernelSourceOptions): Promise<Ev
     if (error instanceof BpfLoadError) throw new KernelSourceError(error.message);
     throw error;
   }
-  return kernelSource(object, reader, lostReader(object, cpus), libc);
+  return kernelSource(object, reader, lostReader(object, cpus), libc, events);
+}
+
+/** The hierarchy containers are found in: cpuset's on cgroup v1 (/proc/cgroups), 0 on cgroup v2. */
+function containerHierarchy(text: string | undefined): number {
+  const cpuset = /^cpuset\s+(\d+)/m.exec(text ?? "");
+  return cpuset === null ? 0 : Number(cpuset[1]);
 }
 
 function kernelSource(
@@ -170,9 +222,12 @@ function kernelSource(
   reader: RingBufferReader,
   readLost: () => number,
   libc: Libc,
+  events: ReadonlySet<string>,
 ): EventSource {
   const decoder = new RecordDecoder(monotonicToRealtime(libc));
-  const tracker = processTracker(procReader(libc));
+  const proc = procReader(libc);
+  const tracker = processTracker(proc);
+  const derive = deriver(events, { hierarchy: containerHierarchy(proc.readText("/proc/cgroups")) });
   let stopped = false;
   let started = false;
   let closed = false;
@@ -191,7 +246,7 @@ function kernelSource(
       if (event !== undefined) batch.push(event);
     }
     tracker.track(batch);
-    return batch;
+    return derive(batch);
   };
   async function* batches(): AsyncGenerator<Event[]> {
     if (started) throw new Error("the kernel source yields its batches once");

@@ -8,19 +8,15 @@
 
 import type { ProcReader } from "../bpf/procfs.ts";
 import { type Event, findData, KERNEL_CONTEXT } from "../events/event.ts";
+import { containerOfCgroupPath } from "./cgroup_path.ts";
 
 const CACHE_LIMIT = 65536;
-/** A container id: 64 hex digits as the last cgroup path component (`docker-<id>.scope`, `<id>`, `cri-containerd-<id>.scope`). */
-const CONTAINER_ID = /(?:^|[/-])([0-9a-f]{64})(?:\.scope)?$/;
 
 /** The container id named by a /proc/PID/cgroup text, or `undefined`. */
 export function containerFromCgroup(text: string): string | undefined {
   for (const line of text.split("\n")) {
-    const path = line.slice(line.indexOf(":", line.indexOf(":") + 1) + 1);
-    for (const part of path.split("/").reverse()) {
-      const match = CONTAINER_ID.exec(part);
-      if (match) return match[1];
-    }
+    const found = containerOfCgroupPath(line.slice(line.indexOf(":", line.indexOf(":") + 1) + 1));
+    if (found !== undefined) return found.id;
   }
   return undefined;
 }
