@@ -291,6 +291,22 @@ int BPF_PROG(inet_sock_set_state, const struct sock *sk, const int oldstate, con
 
 #include "events.h"
 
+// Attached alone for a moment at start: records the host tgid of the process that calls
+// lseek(-1, nonce) with the secret nonce user space wrote into the settings, which is sluice
+// itself. Deno.pid is sluice's pid in its own pid namespace, not the kernel's.
+SEC("tp_btf/sys_enter")
+int BPF_PROG(self_marker, struct pt_regs *regs, long id)
+{
+	if (id != NR_LSEEK)
+		return 0;
+	u32 zero = 0;
+	struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
+	if (!cfg || cfg->self_tgid || !cfg->nonce || regs->si != cfg->nonce || (int)regs->di != -1)
+		return 0;
+	cfg->self_tgid = bpf_get_current_pid_tgid() >> 32;
+	return 0;
+}
+
 // Programs that do nothing, loaded alone at start under --log debug to learn whether this kernel
 // can attach kprobes and fentry programs (lib/bpf/probe.ts).
 SEC("kprobe/do_nanosleep")

@@ -41,15 +41,23 @@ export function bpfTest(name: string, fn: () => Promise<void>): void {
   }
 }
 
-/** Ids of loaded BPF programs whose names are sluice's (bpftool truncates names to 15 characters). */
-export async function sluiceProgramIds(): Promise<Set<number>> {
-  const output = await new Deno.Command("bpftool", { args: ["prog", "show", "--json"] }).output();
-  if (!output.success) throw new Error("bpftool prog show failed");
-  const programs = JSON.parse(new TextDecoder().decode(output.stdout)) as { id: number; name?: string }[];
+async function bpftool(args: string[]): Promise<unknown> {
+  const output = await new Deno.Command("bpftool", { args: [...args, "--json"] }).output();
+  if (!output.success) throw new Error(`bpftool ${args.join(" ")} failed`);
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
+/**
+ * Ids of BPF programs with sluice's names (bpftool truncates names to 15 characters): the loaded
+ * ones, or with `attached`, only those attached to their tracepoint (sluice loads before it attaches).
+ */
+export async function sluiceProgramIds(options: { attached?: boolean } = {}): Promise<Set<number>> {
+  const programs = await bpftool(["prog", "show"]) as { id: number; name?: string }[];
   const names = new Set(ALL_PROGRAMS.map((n) => n.slice(0, 15)));
-  return new Set(
-    programs.filter((p) => p.name !== undefined && names.has(p.name.slice(0, 15))).map((p) => p.id),
-  );
+  const ids = programs.filter((p) => p.name !== undefined && names.has(p.name.slice(0, 15))).map((p) => p.id);
+  if (!options.attached) return new Set(ids);
+  const links = new Set((await bpftool(["link", "show"]) as { prog_id: number }[]).map((l) => l.prog_id));
+  return new Set(ids.filter((id) => links.has(id)));
 }
 
 /** Which of `ids` are still loaded once the kernel has had a moment (programs are freed after an RCU grace period). */

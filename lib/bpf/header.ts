@@ -11,7 +11,7 @@ import { KERNEL_EVENTS } from "../events/support.ts";
 import * as layout from "./layout.ts";
 
 /** The syscalls the programs handle by name (exec's special case, the calls that do not return). */
-const NAMED_SYSCALLS = ["execve", "execveat", "exit", "exit_group", "finit_module"];
+const NAMED_SYSCALLS = ["execve", "execveat", "exit", "exit_group", "finit_module", "lseek"];
 
 const macro = (text: string) => text.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
 

@@ -107,9 +107,10 @@ export const SYSCALL_DESC: Struct = struct("syscall_desc", [
 
 /** What user space tells the programs at start. */
 export const SETTINGS: Struct = struct("settings", [
-  ["self_tgid", "u32"], // sluice's own process: never traced
+  ["self_tgid", "u32"], // sluice's own process (its host tgid): never traced
   ["options", "u32"], // OPTION_*
   ["wakeup_bytes", "u64"], // wake the reader once this much is unread
+  ["nonce", "u64"], // self_marker records the tgid of the lseek(-1, nonce, ...) it sees first
 ]);
 
 /** The structs the generated header declares, in order. */

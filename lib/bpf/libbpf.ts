@@ -42,6 +42,8 @@ const LIBC_SYMBOLS = {
   strerror: { parameters: ["i32"], result: "pointer" },
   vsnprintf: { parameters: ["buffer", "usize", "pointer", "pointer"], result: "i32" },
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
+  /** sluice's marker syscall (lib/bpf/self.ts). */
+  lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
   // /proc through libc: Deno's own file APIs ask for --allow-all anywhere under /proc.
   readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   open: { parameters: ["buffer", "i32"], result: "i32" },

@@ -78,6 +78,14 @@ export class LoadedObject {
     ) === 0;
   }
 
+  /** Attaches `program` until the returned function detaches it (before close, which would too). */
+  attachFor(program: string, libc: Libc): () => void {
+    const before = this.#links.length;
+    this.attach([program], libc);
+    const link = this.#links.splice(before, 1)[0];
+    return () => this.#libbpf.bpf_link__destroy(link);
+  }
+
   /** Attaches the named programs in order; {@link LoadedObject.close} detaches them. */
   attach(programs: readonly string[], libc: Libc): void {
     for (const name of programs) {
@@ -195,8 +203,8 @@ export function loadObject(bytes: Uint8Array<ArrayBuffer>, options: LoadOptions)
 }
 
 /**
- * Every program in bpf/sluice.bpf.c: BTF tracepoint programs named after their tracepoints, and the
- * two probe_* programs of lib/bpf/probe.ts.
+ * Every program in bpf/sluice.bpf.c: BTF tracepoint programs named after their tracepoints,
+ * self_marker (lib/bpf/self.ts) and the two probe_* programs of lib/bpf/probe.ts.
  */
 export const ALL_PROGRAMS: readonly string[] = [
   "sys_enter",
@@ -212,6 +220,7 @@ export const ALL_PROGRAMS: readonly string[] = [
   "task_rename",
   "module_load",
   "module_free",
+  "self_marker",
   "probe_kprobe",
   "probe_fentry",
 ];

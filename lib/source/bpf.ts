@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ALL_PROGRAMS, BpfLoadError, hasTracepoint, type LoadedObject, loadObject } from "../bpf/loader.ts";
 import { log, logs } from "../log.ts";
 import { probeKinds } from "../bpf/probe.ts";
+import { learnSelfTgid } from "../bpf/self.ts";
 import { cString, LibbpfMissingError, type Libc, monotonicToRealtime, openLibraries } from "../bpf/libbpf.ts";
 import { RingBufferReader } from "../bpf/ringbuf.ts";
 import { DEFAULT_EVENTS, eventByName, type EventDefinition, eventNames } from "../events/catalog.ts";
@@ -198,8 +199,13 @@ export async function openKernelSource(options: KernelSourceOptions): Promise<Ev
   let object: LoadedObject | undefined;
   let reader: RingBufferReader | undefined;
   try {
-    object = loadObject(bytes, { programs, debug: options.debug });
+    object = loadObject(bytes, { programs: [...programs, "self_marker"], debug: options.debug });
     configure(object, [...traced].map((name) => eventByName(name)!), options.execEnv ?? false);
+    const self = learnSelfTgid(object, object.map("settings"), libc);
+    if (self === undefined) {
+      // Then Deno.pid stays the filter: right unless sluice runs in a pid namespace of its own.
+      log.warn(`kernel: could not learn sluice's own pid from the kernel; ignoring pid ${Deno.pid}`);
+    } else log.debug(`kernel: sluice is host pid ${self} (pid ${Deno.pid} in its namespace): never traced`);
     reader = new RingBufferReader(openLibraries().libbpf, libc, object.map("events").fd);
     object.attach(programs, libc);
   } catch (error) {
