@@ -32,7 +32,7 @@ static __always_inline void put_exec_name(struct record_writer *w, u8 field, str
 	if (len > STR_BYTES - 1)
 		len = STR_BYTES - 1;
 	if (len > 0 || e->cut)
-		put_kernel_bytes(w, field, WIRE_STR, e->name, len, e->cut);
+		put_kernel_bytes(w, field, WIRE_STR, e->name, len, e->cut, false);
 	bpf_task_storage_delete(&exec_names, task);
 }
 

@@ -63,6 +63,8 @@ static long path_step(u64 i, struct path_walk *c)
 #define SOCKFS_MAGIC 0x534F434B
 #define ANON_INODE_FS_MAGIC 0x09041934
 
+#define PSEUDO_NAME_BYTES (NAME_MAX_LEN + 32)
+
 // The name d_path gives a dentry of a pseudo filesystem (one with no place in any tree, named by
 // its d_dname operation): pipes, sockets, anonymous inodes, and files like a memfd.
 static __always_inline u64 pseudo_name(struct scratch *s, struct dentry *d)
@@ -76,21 +78,24 @@ static __always_inline u64 pseudo_name(struct scratch *s, struct dentry *d)
 	switch (BPF_CORE_READ(d, d_sb, s_magic)) {
 	case PIPEFS_MAGIC:
 		data[0] = BPF_CORE_READ(d, d_inode, i_ino);
-		n = bpf_snprintf((char *)s->path, NAME_MAX_LEN + 32, pipe, data, sizeof(data));
+		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, pipe, data, sizeof(data));
 		break;
 	case SOCKFS_MAGIC:
 		data[0] = BPF_CORE_READ(d, d_inode, i_ino);
-		n = bpf_snprintf((char *)s->path, NAME_MAX_LEN + 32, socket, data, sizeof(data));
+		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, socket, data, sizeof(data));
 		break;
 	case ANON_INODE_FS_MAGIC:
 		data[0] = (u64)BPF_CORE_READ(d, d_name.name);
-		n = bpf_snprintf((char *)s->path, NAME_MAX_LEN + 32, anon, data, sizeof(data));
+		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, anon, data, sizeof(data));
 		break;
 	default: // simple_dname
 		data[0] = (u64)BPF_CORE_READ(d, d_name.name);
-		n = bpf_snprintf((char *)s->path, NAME_MAX_LEN + 32, unlinked_file, data, sizeof(data));
+		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, unlinked_file, data, sizeof(data));
 		break;
 	}
+	// bpf_snprintf answers the length it would have needed: never more than it wrote.
+	if (n > PSEUDO_NAME_BYTES)
+		n = PSEUDO_NAME_BYTES;
 	return n > 1 ? n - 1 : 0;
 }
 
@@ -173,7 +178,7 @@ static __always_inline void put_path(struct record_writer *w, u8 field, const st
 	}
 	if (pos > PATH_LAST)
 		return;
-	put_kernel_bytes(w, field, WIRE_STR, &w->s->path[pos], r.len, r.cut);
+	put_kernel_bytes(w, field, WIRE_STR, &w->s->path[pos], r.len, r.cut, true);
 }
 
 #endif

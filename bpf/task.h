@@ -110,7 +110,7 @@ static __always_inline void put_exe(struct record_writer *w, struct record_heade
 	if (len > PATH_BYTES)
 		return;
 	u64 off = w->s->off;
-	put_kernel_bytes(w, EXE_FIELD, WIRE_STR, c->path, len, c->cut);
+	put_kernel_bytes(w, EXE_FIELD, WIRE_STR, c->path, len, c->cut, true);
 	if (READ_ONCE(c->id) != id) { // changed while copied: drop it
 		w->s->off = off;
 		return;

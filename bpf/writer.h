@@ -148,15 +148,22 @@ static __always_inline void put_kernel_str(struct record_writer *w, u8 field, co
 	put_str(w, field, p, STR_BYTES, false);
 }
 
-// `len` bytes already in kernel memory (a cached or resolved path), cut to the room left.
-static __always_inline void put_kernel_bytes(struct record_writer *w, u8 field, u8 type, const void *p, u64 len,
-					     bool cut)
+// `len` bytes already in kernel memory (a saved string, a resolved path), cut to the room left;
+// a path cut keeps its last bytes (`tail`), as a path resolved past PATH_BYTES does.
+static __always_inline void put_kernel_bytes(struct record_writer *w, u8 field, u8 type, const u8 *p, u64 len,
+					     bool cut, bool tail)
 {
 	u64 off = w->s->off;
+	if (off > DATA_LIMIT - FH) {
+		put_mark(w, field, type);
+		return;
+	}
 	if (len > PATH_BYTES)
 		len = PATH_BYTES;
 	u64 room = room_at(off, PATH_BYTES);
 	if (len > room) {
+		if (tail)
+			p += len - room;
 		len = room;
 		cut = true;
 	}
@@ -172,6 +179,10 @@ static __always_inline bool put_user_block(struct record_writer *w, u8 field, u8
 					   u64 max, bool cut)
 {
 	u64 off = w->s->off;
+	if (off > DATA_LIMIT - FH) {
+		put_mark(w, field, type);
+		return false;
+	}
 	u64 room = room_at(off, max);
 	if (len > room) {
 		len = room;

@@ -292,3 +292,60 @@ bpfTest("bpf exec: a piped stdin is named as the kernel names it, pipe:[INODE]",
   assert.equal(findData(exec, "stdin_path"), link);
   assert.equal(findData(exec, "stdin_type"), 0o010000);
 });
+
+bpfTest(
+  "bpf exec: a record that fills up keeps every field whole up to the bound and marks the rest",
+  async () => {
+    const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "sluice-full-" }));
+    // A folder whose program path is exactly 4,095 bytes: exec's own path limit.
+    const relative = ["f", ...Array(21).fill("n".repeat(200))].join("/").slice(
+      0,
+      4095 - base.length - "/".length - "/t".length,
+    )
+      .replace(/\/$/, "x");
+    await new Deno.Command("/bin/sh", {
+      args: ["-c", `mkdir -p '${relative}' && cp /bin/true '${relative}/t'`],
+      cwd: base,
+    })
+      .output();
+    const program = `${base}/${relative}/t`;
+    assert.equal(program.length, 4095);
+    const marker = crypto.randomUUID();
+    // argv just within ARGV_BYTES and the environment at ENV_BYTES: with six paths of 4,095 bytes
+    // the record passes RECORD_BYTES.
+    const args = [marker, ...Array(7).fill("a".repeat(4000)), "b".repeat(500)];
+    const env = { BIG: "e".repeat(9000) };
+    const events = await trace(["sched_process_exec"], async () => {
+      await new Deno.Command("/bin/sh", {
+        args: ["-c", `exec '${program}' "$@" < '${program}'`, "sh", ...args],
+        cwd: `${base}/${relative}`,
+        env,
+        clearEnv: true,
+      }).output();
+    }, { execEnv: true });
+    await new Deno.Command("/bin/rm", { args: ["-rf", base] }).output();
+    const exec = events.find((e) => argvOf(e)[1] === marker);
+    assert(exec, "no exec of the program");
+    for (const field of ["cmdpath", "pathname", "interp", "stdin_path"]) {
+      assert.equal(
+        findData(exec, field),
+        program,
+        field,
+      );
+    }
+    assert.equal(exec.workload?.process?.executable?.path, program);
+    assert.deepEqual(argvOf(exec), [program, ...args]);
+    assert.equal(findData(exec, "prev_comm"), "sh");
+    // What did not fit is named, and what is there is the start of the value.
+    assert(exec.truncated !== undefined && exec.truncated.length > 0, "nothing marked in a full record");
+    for (const name of exec.truncated) assert(["env", "pwd"].includes(name), `${name} cut`);
+    const pwd = findData(exec, "pwd") as string;
+    assert(`${base}/${relative}`.endsWith(pwd), "a cut pwd is not the path's tail");
+    const kept = (findData(exec, "env") as { value: string[] }).value;
+    assert(
+      kept.every((v, i) =>
+        i === kept.length - 1 ? v === "..." || `BIG=${env.BIG}`.startsWith(v) : `BIG=${env.BIG}`.startsWith(v)
+      ),
+    );
+  },
+);
