@@ -42,9 +42,21 @@ export function bpfTest(name: string, fn: () => Promise<void>): void {
 }
 
 async function bpftool(args: string[]): Promise<unknown> {
-  const output = await new Deno.Command("bpftool", { args: [...args, "--json"] }).output();
-  if (!output.success) throw new Error(`bpftool ${args.join(" ")} failed`);
-  return JSON.parse(new TextDecoder().decode(output.stdout));
+  let error = "";
+  // A link or program that goes away while bpftool lists them can fail a listing: ask again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const output = await new Deno.Command("bpftool", { args: [...args, "--json"], stderr: "piped" }).output();
+    if (output.success) return JSON.parse(new TextDecoder().decode(output.stdout));
+    error = new TextDecoder().decode(output.stderr).trim();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`bpftool ${args.join(" ")} failed: ${error}`);
+}
+
+/** The text of a file under /proc or /sys, read with cat(1): Deno reads those only with --allow-all. */
+export async function readSystemFile(path: string): Promise<string | undefined> {
+  const output = await new Deno.Command("cat", { args: [path], stdout: "piped", stderr: "null" }).output();
+  return output.success ? new TextDecoder().decode(output.stdout) : undefined;
 }
 
 /**

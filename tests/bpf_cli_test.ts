@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { bpfTest, sluiceProgramIds, stillLoaded } from "./_bpf.ts";
+import { bpfTest, readSystemFile, sluiceProgramIds, stillLoaded } from "./_bpf.ts";
 import { buildWorkload, runWorkload } from "../bench/workload.ts";
 import { type Event, findData } from "../lib/events/event.ts";
 // START_FLAGS: the shipped start task's permissions; a run on the live kernel must work with exactly these.
@@ -240,7 +240,7 @@ bpfTest(
       await sleep(100);
       attached = [...await sluiceProgramIds({ attached: true })].some((id) => !before.has(id));
     }
-    const children = await Deno.readTextFile(`/proc/${unshare.pid}/task/${unshare.pid}/children`);
+    const children = await readSystemFile(`/proc/${unshare.pid}/task/${unshare.pid}/children`) ?? "";
     const sluicePid = Number(children.trim().split(" ")[0]);
     let shell = 0;
     if (attached) {

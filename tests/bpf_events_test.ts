@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { bpfTest, trace } from "./_bpf.ts";
+import { bpfTest, readSystemFile, trace } from "./_bpf.ts";
 import { type Event, findData } from "../lib/events/event.ts";
 import { hasTracepoint } from "../lib/bpf/loader.ts";
 import { KernelSourceError, openKernelSource } from "../lib/source/bpf.ts";
@@ -12,8 +12,7 @@ import { KernelSourceError, openKernelSource } from "../lib/source/bpf.ts";
 /** Where cgroup v2 is mounted: /sys/fs/cgroup itself, or /sys/fs/cgroup/unified beside v1. */
 async function cgroup2(): Promise<string> {
   for (const dir of ["/sys/fs/cgroup", "/sys/fs/cgroup/unified"]) {
-    const controllers = await Deno.stat(`${dir}/cgroup.controllers`).catch(() => undefined);
-    if (controllers !== undefined) return dir;
+    if (await readSystemFile(`${dir}/cgroup.controllers`) !== undefined) return dir;
   }
   throw new Error("no cgroup v2 hierarchy at /sys/fs/cgroup or /sys/fs/cgroup/unified");
 }
@@ -93,7 +92,7 @@ bpfTest(
 
 bpfTest("bpf events: container_create and container_remove, derived from a container's cgroup", async () => {
   // Where Tracee looks for containers: the cpuset hierarchy on cgroup v1, else cgroup v2.
-  const cpuset = /^cpuset\s+(\d+)/m.exec(await Deno.readTextFile("/proc/cgroups"));
+  const cpuset = /^cpuset\s+(\d+)/m.exec(await readSystemFile("/proc/cgroups") ?? "");
   const root = cpuset !== null && cpuset[1] !== "0" ? "/sys/fs/cgroup/cpuset" : await cgroup2();
   const id = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0"))
     .join("");
