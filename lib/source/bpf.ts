@@ -28,7 +28,7 @@ export interface KernelSourceOptions {
   events: ReadonlySet<string>;
   /** Route libbpf's log to stderr. */
   debug?: boolean;
-  /** Capture the environment of exec events (Tracee's exec-env option). @default {false} */
+  /** Capture the environment of exec events (Tracee's `--enrichment environment`). @default {false} */
   execEnv?: boolean;
 }
 
