@@ -124,6 +124,9 @@ int syscalls_workload(const char *dir)
 	struct timespec req = { 0, 1000 }, now = { 0, 0 };
 	r = result(syscall(SYS_nanosleep, &req, NULL));
 	printf("nanosleep\t%ld\treq=t:0,1000\trem=t:\n", r);
+	// A pointer argument that points nowhere: zero-filled, not marked cut.
+	r = result(syscall(SYS_nanosleep, (void *)1, NULL));
+	printf("nanosleep\t%ld\treq=t:\trem=t:\n", r);
 	r = result(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &now));
 	printf("clock_gettime\t%ld\tclockid=i:%d\ttp=t:%ld,%ld\n", r, CLOCK_MONOTONIC, now.tv_sec, now.tv_nsec);
 

@@ -89,17 +89,14 @@ static __always_inline void put_sockaddr(struct record_writer *w, u8 field, cons
 	put_user_block(w, field, WIRE_SOCKADDR, p, cut ? SOCKADDR_BYTES : len, SOCKADDR_BYTES, cut);
 }
 
-// A value of constant size read from user memory.
+// A value of constant size read from user memory. One that cannot be read is left out (zero-filled,
+// as Tracee does): an argument declared a pointer is not always one (futex's timeout is a number
+// for FUTEX_WAKE_OP), and nothing was cut.
 static __always_inline void put_user_fixed(struct record_writer *w, u8 field, u8 type, const void *p, u32 size)
 {
 	u8 v[16] = {};
-	if (!p)
-		return;
-	if (bpf_probe_read_user(v, size, p) != 0) {
-		put_mark(w, field, type);
-		return;
-	}
-	put_fixed(w, field, type, v, size);
+	if (p && bpf_probe_read_user(v, size, p) == 0)
+		put_fixed(w, field, type, v, size);
 }
 
 // One argument by its kind in the descriptor.
