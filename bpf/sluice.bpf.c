@@ -128,6 +128,23 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+// Tracee's fork fields come in groups of five: tid, ns_tid, pid, ns_pid, start time.
+#define FORK_GROUP(who)                                                                                   \
+	_Static_assert(F_SCHED_PROCESS_FORK_##who##_NS_TID == F_SCHED_PROCESS_FORK_##who##_TID + 1 &&       \
+			       F_SCHED_PROCESS_FORK_##who##_PID == F_SCHED_PROCESS_FORK_##who##_TID + 2 &&   \
+			       F_SCHED_PROCESS_FORK_##who##_NS_PID == F_SCHED_PROCESS_FORK_##who##_TID + 3, \
+		       #who " fork fields")
+FORK_GROUP(PARENT);
+FORK_GROUP(CHILD);
+FORK_GROUP(PARENT_PROCESS);
+FORK_GROUP(LEADER);
+_Static_assert(F_SCHED_PROCESS_FORK_PARENT_START_TIME == F_SCHED_PROCESS_FORK_PARENT_TID + 4 &&
+		       F_SCHED_PROCESS_FORK_START_TIME == F_SCHED_PROCESS_FORK_CHILD_TID + 4 &&
+		       F_SCHED_PROCESS_FORK_PARENT_PROCESS_START_TIME == F_SCHED_PROCESS_FORK_PARENT_PROCESS_TID + 4 &&
+		       F_SCHED_PROCESS_FORK_LEADER_START_TIME == F_SCHED_PROCESS_FORK_LEADER_TID + 4,
+	       "fork start times");
+
+// One group of fork fields, from `field` on.
 static __always_inline void put_task(struct record_writer *w, u8 field, struct task_struct *t)
 {
 	put_s32(w, field, t->pid);
