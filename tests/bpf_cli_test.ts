@@ -222,6 +222,8 @@ bpfTest(
         "--pid",
         "--fork",
         "--mount-proc",
+        // Should the test fail before it stops sluice, sluice goes down with unshare.
+        "--kill-child=SIGKILL",
         Deno.execPath(),
         "run",
         ...START_FLAGS,
@@ -240,17 +242,25 @@ bpfTest(
       await sleep(100);
       attached = [...await sluiceProgramIds({ attached: true })].some((id) => !before.has(id));
     }
-    const children = await readSystemFile(`/proc/${unshare.pid}/task/${unshare.pid}/children`) ?? "";
-    const sluicePid = Number(children.trim().split(" ")[0]);
     let shell = 0;
-    if (attached) {
-      const child = new Deno.Command("/bin/sh", { args: ["-c", "cat /etc/hostname"], stdout: "null" })
-        .spawn();
-      shell = child.pid;
-      await child.status;
-      await sleep(500);
+    let sluicePid = 0;
+    try {
+      const children = await readSystemFile(`/proc/${unshare.pid}/task/${unshare.pid}/children`) ?? "";
+      sluicePid = Number(children.trim().split(" ")[0]);
+      assert(sluicePid > 0, `no process under unshare: ${JSON.stringify(children)}`);
+      if (attached) {
+        const child = new Deno.Command("/bin/sh", { args: ["-c", "cat /etc/hostname"], stdout: "null" })
+          .spawn();
+        shell = child.pid;
+        await child.status;
+        await sleep(500);
+      }
+      Deno.kill(sluicePid, "SIGINT");
+    } catch (error) {
+      unshare.kill("SIGKILL");
+      await unshare.status;
+      throw error;
     }
-    Deno.kill(sluicePid, "SIGINT");
     const { code } = await unshare.status;
     const text = await stderr;
     assert(attached, `sluice did not attach its programs: ${text.slice(-2000)}`);
