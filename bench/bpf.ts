@@ -1,8 +1,9 @@
 /**
  * `deno task bench:bpf`: the cost of tracing openat. One compiled workload does N openat+close
  * pairs (a) untraced, (b) traced by sluice (`-e openat`, block mode, json to /dev/null), and
- * (c) traced by bpftrace printing the same fields to /dev/null. Prints each rate, the lost counts,
- * and last `sluice/untraced ratio: X.XX`.
+ * (c) traced by bpftrace printing the same fields to /dev/null; then (d) untraced while every
+ * other syscall event is enabled in sluice's kernel programs (what an untraced syscall costs then).
+ * Prints each rate, the lost counts, and last `sluice/untraced ratio: X.XX`.
  *
  * Run as root: `deno task bench:bpf [N]` (default N = 500000).
  *
@@ -10,6 +11,8 @@
  */
 
 import { buildWorkload, runWorkload } from "./workload.ts";
+import { EVENTS } from "../lib/events/catalog.ts";
+import { openKernelSource } from "../lib/source/bpf.ts";
 
 const N = Number(Deno.args[0] ?? 500_000);
 const root = `${import.meta.dirname}/..`;
@@ -26,19 +29,25 @@ tracepoint:syscalls:sys_exit_openat /@flags[tid] >= 0/ {
   delete(@dirfd[tid]); delete(@path[tid]); delete(@flags[tid]); delete(@mode[tid]);
 }`;
 
-/** Ids of every loaded BPF program. */
-async function programIds(): Promise<Set<number>> {
-  const output = await new Deno.Command("bpftool", { args: ["prog", "show", "--json"] }).output();
-  if (!output.success) throw new Error("bpftool prog show failed: run the benchmark as root");
-  return new Set((JSON.parse(decoder.decode(output.stdout)) as { id: number }[]).map((p) => p.id));
+/**
+ * Ids of every loaded BPF program, or with `linked` of every program attached through a BPF link
+ * (sluice's: it loads a program it attaches only for a moment; bpftrace attaches through perf events).
+ */
+async function programIds(linked = false): Promise<Set<number>> {
+  const what = linked ? ["link", "show"] : ["prog", "show"];
+  const output = await new Deno.Command("bpftool", { args: [...what, "--json"] }).output();
+  if (!output.success) throw new Error(`bpftool ${what.join(" ")} failed: run the benchmark as root`);
+  const listed = JSON.parse(decoder.decode(output.stdout)) as { id: number; prog_id: number }[];
+  return new Set(listed.map((p) => linked ? p.prog_id : p.id));
 }
 
-/** Resolves once `count` programs not in `before` are loaded (the tracer has attached), or throws. */
+/** Resolves once `count` programs not in `before` are attached (loaded, for bpftrace), or throws. */
 async function attached(before: Set<number>, count: number, what: string, child: Deno.ChildProcess) {
+  const linked = what === "sluice";
   let exited = false;
   child.status.then(() => exited = true);
   for (let i = 0; i < 300; i++) {
-    const now = await programIds();
+    const now = await programIds(linked);
     if ([...now].filter((id) => !before.has(id)).length >= count) return;
     if (exited) throw new Error(`${what} exited before attaching`);
     await new Promise((r) => setTimeout(r, 100));
@@ -52,7 +61,7 @@ async function rate(): Promise<number> {
 
 /** Runs the workload under a tracer started by `command`; stops it with SIGINT and returns its stderr. */
 async function traced(what: string, command: Deno.Command, programs: number) {
-  const before = await programIds();
+  const before = await programIds(what === "sluice");
   const child = command.spawn();
   await attached(before, programs, what, child);
   const measured = await rate();
@@ -119,6 +128,18 @@ try {
     .reduce((sum, m) => sum + Number(m[1]), 0);
   await Deno.remove(bpftraceOut);
   console.log(`bpftrace: ${bpftrace.rate.toFixed(0)} openat/s, lost ${bpftraceLost}`);
+  // Nothing reads the ring buffer here: only the kernel programs' cost reaches the workload.
+  const others = EVENTS.filter((e) => e.syscall !== undefined && e.support.kind === "syscall")
+    .map((e) => e.name).filter((name) => name !== "openat" && name !== "close");
+  const source = await openKernelSource({ events: new Set(others) });
+  const allOthers = await rate();
+  source.stop();
+  console.log(
+    `untraced openat with the ${others.length} other syscall events enabled: ${
+      allOthers.toFixed(0)
+    } openat/s ` +
+      `(${(allOthers / untraced).toFixed(2)} of none enabled)`,
+  );
   console.log(`sluice/bpftrace ratio: ${(sluice.rate / bpftrace.rate).toFixed(2)}`);
   console.log(`sluice/untraced ratio: ${(sluice.rate / untraced).toFixed(2)}`);
 } finally {

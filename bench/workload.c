@@ -1,6 +1,17 @@
 // sluice's workload generator, used by bench/bpf.ts and the eBPF tests.
 //   workload open PATH N      N openat+close pairs of PATH; prints the first fd (or -errno) and the rate
 //   workload connect IP PORT  one TCP connect to IP:PORT; prints 0 or -errno
+//   workload exec PATH ARG... execve(PATH, [ARG...], {}); prints -errno when it fails
+//   workload fexec PATH ARG...        fexecve of PATH opened O_RDONLY
+//   workload execat DIR NAME ARG...   execveat(open(DIR), NAME, ...)
+//   workload thread-exec PATH ARG...  execve from a thread that is not the leader
+//   workload memfd-exec NAME SRC ARG... execveat of a memfd called NAME holding a copy of SRC
+//   workload deep-exec DIR NAME DEPTH SRC ARG...  DEPTH directories NAME made one by one under
+//                                      DIR, then a copy of SRC in the last one exec'd as ./prog
+//   workload syscalls DIR     several dozen syscalls with known results (bench/syscalls.c)
+//   workload exec-cases FILE  the fuzzer's cases: each exec'd in a child of its own; prints one
+//                             line per case, "PID RESULT" (0, or -errno of the failed exec). FILE
+//                             holds, per case, little-endian u32 lengths: path, argc, each arg.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,7 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,12 +64,161 @@ static int connect_once(const char *ip, int port)
 	return 0;
 }
 
+static char *no_env[] = { NULL };
+
+static int failed(void)
+{
+	printf("%d\n", -errno);
+	return 0;
+}
+
+static int exec_once(const char *path, char **args)
+{
+	execve(path, args, no_env);
+	return failed();
+}
+
+static int execat(int dirfd, const char *name, char **args, int flags)
+{
+	syscall(SYS_execveat, dirfd, name, args, no_env, flags);
+	return failed();
+}
+
+struct thread_exec {
+	const char *path;
+	char **args;
+};
+
+static void *exec_in_thread(void *arg)
+{
+	struct thread_exec *t = arg;
+	execve(t->path, t->args, no_env);
+	failed();
+	exit(0);
+}
+
+static int thread_exec(const char *path, char **args)
+{
+	pthread_t thread;
+	struct thread_exec t = { path, args };
+	if (pthread_create(&thread, NULL, exec_in_thread, &t) != 0)
+		return 1;
+	pthread_join(thread, NULL);
+	return 0;
+}
+
+static int copy(const char *src, int fd)
+{
+	int in = open(src, O_RDONLY);
+	char buf[65536];
+	ssize_t n;
+	if (in < 0 || fd < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, n) != n)
+			return -1;
+	close(in);
+	return 0;
+}
+
+static int memfd_exec(const char *name, const char *src, char **args)
+{
+	int fd = syscall(SYS_memfd_create, name, 0);
+	if (copy(src, fd) != 0)
+		return failed();
+	return execat(fd, "", args, AT_EMPTY_PATH);
+}
+
+static int deep_exec(const char *dir, const char *name, int depth, const char *src, char **args)
+{
+	if (chdir(dir) != 0)
+		return failed();
+	for (int i = 0; i < depth; i++)
+		if ((mkdir(name, 0755) != 0 && errno != EEXIST) || chdir(name) != 0)
+			return failed();
+	int fd = open("prog", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	if (copy(src, fd) != 0)
+		return failed();
+	close(fd);
+	return exec_once("./prog", args);
+}
+
+int syscalls_workload(const char *dir);
+
+static int read_u32(FILE *in, unsigned *v)
+{
+	unsigned char b[4];
+	if (fread(b, 1, 4, in) != 4)
+		return -1;
+	*v = b[0] | b[1] << 8 | b[2] << 16 | (unsigned)b[3] << 24;
+	return 0;
+}
+
+// A string of `len` bytes from `in`, NUL-terminated.
+static char *read_bytes(FILE *in, unsigned len)
+{
+	char *s = malloc(len + 1);
+	if (!s || fread(s, 1, len, in) != len)
+		exit(3);
+	s[len] = 0;
+	return s;
+}
+
+static int exec_cases(const char *file)
+{
+	FILE *in = fopen(file, "rb");
+	unsigned len, count;
+	if (!in)
+		return failed();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (read_u32(in, &len) == 0) {
+		char *path = read_bytes(in, len);
+		if (read_u32(in, &count) != 0)
+			return 3;
+		char **args = calloc(count + 1, sizeof(char *));
+		for (unsigned i = 0; i < count; i++) {
+			if (read_u32(in, &len) != 0)
+				return 3;
+			args[i] = read_bytes(in, len);
+		}
+		pid_t pid = fork();
+		if (pid == 0) {
+			execve(path, args, no_env);
+			_exit(errno);
+		}
+		int status = 0;
+		waitpid(pid, &status, 0);
+		printf("%d %d\n", pid, WIFEXITED(status) ? -WEXITSTATUS(status) : -1000);
+		for (unsigned i = 0; i < count; i++)
+			free(args[i]);
+		free(args);
+		free(path);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "syscalls") == 0)
+		return syscalls_workload(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "exec-cases") == 0)
+		return exec_cases(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "exec") == 0)
+		return exec_once(argv[2], &argv[3]);
+	if (argc >= 3 && strcmp(argv[1], "fexec") == 0)
+		return execat(open(argv[2], O_RDONLY), "", &argv[3], AT_EMPTY_PATH);
+	if (argc >= 4 && strcmp(argv[1], "execat") == 0)
+		return execat(open(argv[2], O_RDONLY | O_DIRECTORY), argv[3], &argv[4], 0);
+	if (argc >= 3 && strcmp(argv[1], "thread-exec") == 0)
+		return thread_exec(argv[2], &argv[3]);
+	if (argc >= 4 && strcmp(argv[1], "memfd-exec") == 0)
+		return memfd_exec(argv[2], argv[3], &argv[4]);
+	if (argc >= 6 && strcmp(argv[1], "deep-exec") == 0)
+		return deep_exec(argv[2], argv[3], atoi(argv[4]), argv[5], &argv[6]);
 	if (argc == 4 && strcmp(argv[1], "open") == 0)
 		return open_loop(argv[2], atol(argv[3]));
 	if (argc == 4 && strcmp(argv[1], "connect") == 0)
 		return connect_once(argv[2], atoi(argv[3]));
-	fprintf(stderr, "usage: workload open PATH N | workload connect IP PORT\n");
+	fprintf(stderr, "usage: see the top of bench/workload.c\n");
 	return 2;
 }

@@ -1,5 +1,6 @@
 /**
- * Builds bpf/build/sluice.bpf.o when it is missing or older than its sources: generates
+ * Builds bpf/build/sluice.bpf.o when it is missing, older than its sources, or when the record
+ * header generated from lib/bpf/layout.ts and the catalog (bpf/build/record.h) changed: generates
  * vmlinux.h from the running kernel's BTF with bpftool, then compiles with clang.
  *
  * Run: `deno run --allow-read --allow-write --allow-run --allow-env bpf/build.ts [--force]`
@@ -7,11 +8,15 @@
  * @module
  */
 
+import { recordHeader } from "../lib/bpf/header.ts";
+
 const here = import.meta.dirname!;
 const out = `${here}/build`;
 const object = `${out}/sluice.bpf.o`;
 const vmlinux = `${out}/vmlinux.h`;
-const sources = [`${here}/sluice.bpf.c`, `${here}/record.h`];
+const header = `${out}/record.h`;
+const sources = ["sluice.bpf.c", "maps.h", "writer.h", "path.h", "task.h", "args.h", "exec.h", "events.h"]
+  .map((f) => `${here}/${f}`);
 const btf = "/sys/kernel/btf/vmlinux";
 
 const TOOLS: Record<string, string> = {
@@ -58,13 +63,20 @@ function exists(path: string): boolean {
   }
 }
 
-function upToDate(): boolean {
+function upToDate(headerText: string): boolean {
   const built = mtime(object);
   if (built === undefined) return false;
-  return sources.every((s) => (mtime(s) ?? Infinity) <= built);
+  let current: string | undefined;
+  try {
+    current = Deno.readTextFileSync(header);
+  } catch {
+    return false;
+  }
+  return current === headerText && sources.every((s) => (mtime(s) ?? Infinity) <= built);
 }
 
-if (Deno.args.includes("--force") || !upToDate()) {
+const headerText = recordHeader();
+if (Deno.args.includes("--force") || !upToDate(headerText)) {
   if (!exists("/usr/include/bpf/bpf_helpers.h")) {
     fail("libbpf headers missing (/usr/include/bpf/bpf_helpers.h): install the Debian package libbpf-dev");
   }
@@ -73,6 +85,7 @@ if (Deno.args.includes("--force") || !upToDate()) {
     fail(`${btf} missing: the kernel has no BTF (CONFIG_DEBUG_INFO_BTF=y is needed)`);
   }
   await Deno.mkdir(out, { recursive: true });
+  await Deno.writeTextFile(header, headerText);
   if (!exists(vmlinux)) await run("bpftool", ["btf", "dump", "file", btf, "format", "c"], vmlinux);
   const temporary = `${object}.tmp`;
   await run("clang", [

@@ -6,7 +6,8 @@
  */
 
 import { ALL_PROGRAMS } from "../lib/bpf/loader.ts";
-import { OBJECT_PATH } from "../lib/source/bpf.ts";
+import type { Event } from "../lib/events/event.ts";
+import { OBJECT_PATH, openKernelSource } from "../lib/source/bpf.ts";
 
 /** True where a skip must be a failure. */
 export const REQUIRED = Deno.env.get("SLUICE_REQUIRE_BPF") === "1";
@@ -40,15 +41,35 @@ export function bpfTest(name: string, fn: () => Promise<void>): void {
   }
 }
 
-/** Ids of loaded BPF programs whose names are sluice's (bpftool truncates names to 15 characters). */
-export async function sluiceProgramIds(): Promise<Set<number>> {
-  const output = await new Deno.Command("bpftool", { args: ["prog", "show", "--json"] }).output();
-  if (!output.success) throw new Error("bpftool prog show failed");
-  const programs = JSON.parse(new TextDecoder().decode(output.stdout)) as { id: number; name?: string }[];
+async function bpftool(args: string[]): Promise<unknown> {
+  let error = "";
+  // A link or program that goes away while bpftool lists them can fail a listing: ask again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const output = await new Deno.Command("bpftool", { args: [...args, "--json"], stderr: "piped" }).output();
+    if (output.success) return JSON.parse(new TextDecoder().decode(output.stdout));
+    error = new TextDecoder().decode(output.stderr).trim();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`bpftool ${args.join(" ")} failed: ${error}`);
+}
+
+/** The text of a file under /proc or /sys, read with cat(1): Deno reads those only with --allow-all. */
+export async function readSystemFile(path: string): Promise<string | undefined> {
+  const output = await new Deno.Command("cat", { args: [path], stdout: "piped", stderr: "null" }).output();
+  return output.success ? new TextDecoder().decode(output.stdout) : undefined;
+}
+
+/**
+ * Ids of BPF programs with sluice's names (bpftool truncates names to 15 characters): the loaded
+ * ones, or with `attached`, only those attached to their tracepoint (sluice loads before it attaches).
+ */
+export async function sluiceProgramIds(options: { attached?: boolean } = {}): Promise<Set<number>> {
+  const programs = await bpftool(["prog", "show"]) as { id: number; name?: string }[];
   const names = new Set(ALL_PROGRAMS.map((n) => n.slice(0, 15)));
-  return new Set(
-    programs.filter((p) => p.name !== undefined && names.has(p.name.slice(0, 15))).map((p) => p.id),
-  );
+  const ids = programs.filter((p) => p.name !== undefined && names.has(p.name.slice(0, 15))).map((p) => p.id);
+  if (!options.attached) return new Set(ids);
+  const links = new Set((await bpftool(["link", "show"]) as { prog_id: number }[]).map((l) => l.prog_id));
+  return new Set(ids.filter((id) => links.has(id)));
 }
 
 /** Which of `ids` are still loaded once the kernel has had a moment (programs are freed after an RCU grace period). */
@@ -60,4 +81,40 @@ export async function stillLoaded(ids: Iterable<number>): Promise<number[]> {
     left = left.filter((id) => loaded.has(id));
   }
   return left;
+}
+
+/** Traces `events` with the kernel source while `workload` runs, then stops it and returns what it yielded. */
+export async function trace(
+  events: string[],
+  workload: () => Promise<void>,
+  options: { execEnv?: boolean } = {},
+): Promise<Event[]> {
+  const source = await openKernelSource({ events: new Set(events), execEnv: options.execEnv });
+  const collected: Event[] = [];
+  const reading = (async () => {
+    for await (const batch of source.batches()) collected.push(...batch);
+  })();
+  try {
+    await workload();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    source.stop();
+    await reading;
+  }
+  return collected;
+}
+
+/** The uid and gid the adversarial tests run their workloads as (nobody). */
+export const NOBODY = 65534;
+
+/** Runs `command` with `args` as uid and gid {@link NOBODY} (setpriv); returns its pid and stdout. */
+export async function asNobody(command: string, args: string[]): Promise<{ pid: number; stdout: string }> {
+  const child = new Deno.Command("setpriv", {
+    args: [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", command, ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const output = await child.output();
+  if (!output.success) throw new Error(`${command} as uid ${NOBODY} failed (exit ${output.code})`);
+  return { pid: child.pid, stdout: new TextDecoder().decode(output.stdout).trim() };
 }

@@ -174,7 +174,7 @@ Deno.test("catalog: what sluice cannot trace says why", () => {
     "needs kprobe security_file_open; sluice attaches only tracepoints so far",
   );
   assert.equal(reason("sched_switch"), "needs the tracepoint sched:sched_switch; not implemented yet");
-  assert.equal(reason("container_create"), "needs the tracepoint cgroup:cgroup_mkdir; not implemented yet");
+  assert.equal(reason("container_create"), "traced (derived)");
   assert.equal(reason("waitpid"), "a 32-bit (i386) syscall that x86_64 does not have");
   assert.equal(reason("net_packet_base"), "Tracee keeps this event internal: users do not select it");
   assert.equal(reason("exec_test"), "one of Tracee's own self-test events");
@@ -188,7 +188,7 @@ Deno.test("catalog: what sluice cannot trace says why", () => {
   assert.equal(reason("execve"), "traced (syscall)");
 
   assert.deepEqual(tracepointsNeeded(event("sched_switch")), ["sched:sched_switch"]);
-  assert.deepEqual(tracepointsNeeded(event("module_load")), ["module:module_load"]);
+  assert.equal(tracepointsNeeded(event("module_load")), undefined, "traced already");
   assert.deepEqual(tracepointsNeeded(event("init_namespaces")), []);
   assert.equal(tracepointsNeeded(event("security_file_open")), undefined, "needs a kprobe");
   assert.equal(tracepointsNeeded(event("waitpid")), undefined, "out of reach");

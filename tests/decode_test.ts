@@ -1,108 +1,19 @@
 import assert from "node:assert/strict";
 import { ipv6, sockaddr } from "../lib/events/address.ts";
-import { HEADER_BYTES, type ProcessLookup, RecordDecoder, Wire } from "../lib/events/decode.ts";
+import { EXE_FIELD, WIRE } from "../lib/bpf/layout.ts";
+import { eventByRecordId, RecordDecoder } from "../lib/events/decode.ts";
 import { findData, KERNEL_CONTEXT } from "../lib/events/event.ts";
-import { containerFromCgroup } from "../lib/source/proc_lookup.ts";
+import { RecordWriter } from "./_record.ts";
 
-/** Writes records in the layout of bpf/record.h. */
-class RecordWriter {
-  readonly bytes = new Uint8Array(4096);
-  readonly view = new DataView(this.bytes.buffer);
-  length = HEADER_BYTES;
-
-  constructor(header: Record<string, number>, comm = "cat") {
-    const v = this.view;
-    const h: Record<string, number> = {
-      ts_sec: 100,
-      ts_nsec: 5,
-      start_sec: 90,
-      start_nsec: 999_999_999,
-      syscall: 0xffffffff,
-      ...header,
-    };
-    v.setUint32(0, h.ts_sec, true);
-    v.setUint32(4, h.ts_nsec, true);
-    v.setUint32(8, h.start_sec, true);
-    v.setUint32(12, h.start_nsec, true);
-    v.setBigUint64(16, BigInt(h.cgroup_id ?? 1234), true);
-    const u32 = [
-      "event_id",
-      "host_tid",
-      "host_pid",
-      "tid",
-      "pid",
-      "host_ppid",
-      "ppid",
-      "uid",
-      "mnt_ns",
-      "pid_ns",
-      "thread_unique_id",
-      "process_unique_id",
-      "parent_unique_id",
-      "syscall",
-    ];
-    u32.forEach((name, i) => v.setUint32(24 + 4 * i, h[name] ?? 0, true));
-    v.setBigInt64(80, BigInt(h.retval ?? 0), true);
-    this.bytes.set(new TextEncoder().encode(comm), 88);
-  }
-
-  u32(field: number, wire: number, value: number): this {
-    this.bytes[this.length] = field;
-    this.bytes[this.length + 1] = wire;
-    this.view.setUint32(this.length + 2, value >>> 0, true);
-    this.length += 6;
-    return this;
-  }
-
-  u64(field: number, wire: number, value: bigint): this {
-    this.bytes[this.length] = field;
-    this.bytes[this.length + 1] = wire;
-    this.view.setBigUint64(this.length + 2, BigInt.asUintN(64, value), true);
-    this.length += 10;
-    return this;
-  }
-
-  blob(field: number, wire: number, payload: Uint8Array): this {
-    this.bytes[this.length] = field;
-    this.bytes[this.length + 1] = wire;
-    this.view.setUint16(this.length + 2, payload.length, true);
-    this.bytes.set(payload, this.length + 4);
-    this.length += 4 + payload.length;
-    return this;
-  }
-
-  bool(field: number, value: boolean): this {
-    this.bytes.set([field, Wire.BOOL, value ? 1 : 0], this.length);
-    this.length += 3;
-    return this;
-  }
-
-  str(field: number, text: string): this {
-    return this.blob(field, Wire.STR, new TextEncoder().encode(text));
-  }
-}
-
-function lookup(overrides: Partial<ProcessLookup> = {}): ProcessLookup & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    executable: () => undefined,
-    container: () => undefined,
-    exec: (pid, path) => calls.push(`exec ${pid} ${path}`),
-    fork: (parent, child) => calls.push(`fork ${parent} ${child}`),
-    exit: (pid) => calls.push(`exit ${pid}`),
-    ...overrides,
-  };
-}
-
-function decode(record: RecordWriter, processes = lookup(), offset: [number, number] = [1_700_000_000, 0]) {
-  return new RecordDecoder(offset, processes).decode(record.view, record.bytes, 0, record.length);
+function decode(record: RecordWriter, offset: [number, number] = [1_700_000_000, 0]) {
+  return new RecordDecoder(offset).decode(record.view, record.bytes, 0, record.length);
 }
 
 Deno.test("decode: an openat record becomes Tracee's event with context, data and returnValue", () => {
   const record = new RecordWriter({
     event_id: 257,
     syscall: 257,
+    exe_id: 77,
     host_tid: 4001,
     host_pid: 4000,
     tid: 11,
@@ -115,12 +26,10 @@ Deno.test("decode: an openat record becomes Tracee's event with context, data an
     thread_unique_id: 7,
     process_unique_id: 8,
     parent_unique_id: 9,
-    retval: -2,
-  }, "workload").u32(0, Wire.I32, -100).str(1, "/tmp/x").u32(2, Wire.I32, 0o2000000).u32(3, Wire.U32, 0o644);
-  const event = decode(
-    record,
-    lookup({ executable: () => "/usr/bin/workload", container: () => "c".repeat(64) }),
-  )!;
+    retval: -2n,
+  }, "workload").str(EXE_FIELD, "/usr/bin/workload").i32(0, -100).str(1, "/tmp/x").i32(2, 0o2000000)
+    .u32(3, 0o644);
+  const event = decode(record)!;
   assert.deepEqual(JSON.parse(JSON.stringify(event)), {
     timestamp: "2023-11-14T22:15:00.000000005Z",
     id: 258,
@@ -142,7 +51,6 @@ Deno.test("decode: an openat record becomes Tracee's event with context, data an
         },
         ancestors: [{ unique_id: 9, host_pid: 3999, pid: 9 }],
       },
-      container: { id: "c".repeat(64) },
     },
     data: [
       { name: "dirfd", int32: -100 },
@@ -155,56 +63,103 @@ Deno.test("decode: an openat record becomes Tracee's event with context, data an
   assert.deepEqual(event[KERNEL_CONTEXT], { cgroup_id: 1234, mount_ns: 4026531841, pid_ns: 4026531836 });
 });
 
-Deno.test("decode: nanoseconds carry into the next second; fields without a value are left out", () => {
-  const record = new RecordWriter({ event_id: 716, ts_sec: 1, ts_nsec: 999_999_999 })
-    .u64(0, Wire.I64, 7n)
-    .bool(1, true);
-  const event = decode(record, lookup(), [10, 1])!;
-  assert.equal(event.timestamp, "1970-01-01T00:00:12.000000000Z");
-  assert.equal(event.workload?.process?.executable, undefined);
-  assert.equal(event.workload?.container, undefined);
-  assert.equal(event.workload?.process?.thread?.syscall, undefined);
-  assert.deepEqual(event.data, [{ name: "exit_code", int32: 7 }, {
-    name: "process_group_exit",
-    bool: true,
-  }]);
+Deno.test("decode: times in Go's RFC 3339 form, trailing zeros of the fraction trimmed", () => {
+  const at = (ts_sec: number, ts_nsec: number, offset: [number, number]) =>
+    decode(new RecordWriter({ event_id: 1016, ts_sec, ts_nsec }), offset)!.timestamp;
+  assert.equal(at(1, 999_999_999, [10, 1]), "1970-01-01T00:00:12Z");
+  assert.equal(at(1, 500_000_000, [10, 0]), "1970-01-01T00:00:11.5Z");
+  assert.equal(at(1, 120, [10, 0]), "1970-01-01T00:00:11.00000012Z");
+  assert.equal(at(1, 1, [10, 0]), "1970-01-01T00:00:11.000000001Z");
 });
 
-Deno.test("decode: exec, fork and exit keep the process lookup in step", () => {
-  const processes = lookup();
-  const argv = new TextEncoder().encode("/bin/sh\0-c\0exit 7\0");
-  const exec = decode(
-    new RecordWriter({ event_id: 715, host_pid: 50, host_tid: 50 }).str(0, "/bin/sh").str(1, "/usr/bin/dash")
-      .blob(7, Wire.STR_ARRAY, argv),
-    processes,
+Deno.test("decode: every declared field is written, zero-filled where the record has none", () => {
+  const exit = decode(new RecordWriter({ event_id: 1016 }).i32(0, 7))!;
+  assert.deepEqual(exit.data, [
+    { name: "exit_code", int32: 7 },
+    { name: "signal_code", int32: 0 },
+    { name: "process_group_exit", bool: false },
+  ]);
+  assert.equal(exit.workload?.process?.executable, undefined);
+  assert.equal(exit.workload?.process?.thread?.syscall, undefined);
+  const execve = decode(new RecordWriter({ event_id: 59, syscall: 59, retval: -13n }))!;
+  assert.deepEqual(execve.data, [
+    { name: "pathname", str: "" },
+    { name: "argv", str_array: { value: [] } },
+    { name: "envp", str_array: { value: [] } },
+    { name: "returnValue", int64: "-13" },
+  ]);
+  const pipe = decode(new RecordWriter({ event_id: 22, syscall: 22 }))!;
+  assert.deepEqual(pipe.data?.[0], { name: "pipefd", int32_array: { value: [0, 0] } });
+  const connect = decode(new RecordWriter({ event_id: 42, syscall: 42 }))!;
+  assert.deepEqual(connect.data?.[1], { name: "addr", sockaddr: {} });
+  assert.equal(execve.truncated, undefined);
+});
+
+Deno.test("decode: a cut value is named in truncated; a cut string array ends with Tracee's ...", () => {
+  const record = new RecordWriter({ event_id: 59, syscall: 59, exe_id: 5 })
+    .str(EXE_FIELD, "/very/deep/tail", true)
+    .str(0, "/tmp/a-long-path", true)
+    .strings(1, ["a", "b", "partial"], true);
+  const event = decode(record)!;
+  assert.deepEqual(event.truncated, ["executable.path", "pathname", "argv"]);
+  assert.deepEqual(findData(event, "argv"), { value: ["a", "b", "partial", "..."] });
+  assert.equal(event.workload?.process?.executable?.path, "/very/deep/tail");
+  assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(event))), [
+    "timestamp",
+    "id",
+    "name",
+    "workload",
+    "data",
+    "truncated",
+  ]);
+});
+
+Deno.test("decode: a field running past the record's end stops the walk; nothing outside is read", () => {
+  const record = new RecordWriter({ event_id: 257, syscall: 257 }).i32(0, 3);
+  record.field(1, WIRE.STR, new TextEncoder().encode("/etc/shadow"), { length: 60000 });
+  record.bytes.fill(0x41, record.length, record.length + 1000);
+  const event = decode(record)!;
+  assert.equal(findData(event, "dirfd"), 3);
+  assert.equal(findData(event, "pathname"), "");
+  const short = new RecordWriter({ event_id: 257 });
+  assert.equal(new RecordDecoder([0, 0]).decode(short.view, short.bytes, 0, short.length - 1), undefined);
+});
+
+Deno.test("decode: values of every wire type under their fields' type keys", () => {
+  const ts = new Uint8Array(16);
+  new DataView(ts.buffer).setBigInt64(0, 3n, true);
+  new DataView(ts.buffer).setBigInt64(8, 250_000_000n, true);
+  const sleep = decode(new RecordWriter({ event_id: 35, syscall: 35 }).field(0, WIRE.TIMESPEC, ts))!;
+  assert.deepEqual(findData(sleep, "req"), { value: 3.25 });
+  const fds = new Uint8Array(8);
+  new DataView(fds.buffer).setInt32(0, 3, true);
+  new DataView(fds.buffer).setInt32(4, 4, true);
+  const pipe = decode(new RecordWriter({ event_id: 22, syscall: 22 }).field(0, WIRE.INT_PAIR, fds))!;
+  assert.deepEqual(findData(pipe, "pipefd"), { value: [3, 4] });
+  const ptrace = decode(
+    new RecordWriter({ event_id: 101, syscall: 101 }).u64(0, WIRE.I64, 16n).i32(1, 42)
+      .u64(2, WIRE.U64, 0xffff_ffff_ffff_fff0n).u64(3, WIRE.U64, 1n),
   )!;
-  assert.deepEqual(findData(exec, "argv"), { value: ["/bin/sh", "-c", "exit 7"] });
-  const fork = new RecordWriter({ event_id: 714, host_pid: 50 });
-  for (let i = 0; i < 8; i++) fork.u32(i, Wire.I32, i < 4 ? 50 : 51);
-  fork.u64(8, Wire.BOOTTIME, 5_000_000_000n);
-  const forked = decode(fork, processes, [100, 0])!;
-  assert.equal(findData(forked, "start_time"), "105000000000");
-  decode(
-    new RecordWriter({ event_id: 716, host_pid: 51 }).u64(0, Wire.I64, 0n).bool(1, true),
-    processes,
-  );
-  decode(
-    new RecordWriter({ event_id: 716, host_pid: 52 }).u64(0, Wire.I64, 0n).bool(1, false),
-    processes,
-  );
-  assert.deepEqual(processes.calls, ["exec 50 /usr/bin/dash", "fork 50 51", "exit 51"]);
+  assert.deepEqual(ptrace.data?.slice(0, 4), [
+    { name: "request", int64: "16" },
+    { name: "pid", int32: 42 },
+    { name: "addr", pointer: "18446744073709551600" },
+    { name: "data", pointer: "1" },
+  ]);
+  const fork = new RecordWriter({ event_id: 1014 }).u64(9, WIRE.BOOTTIME, 5_000_000_000n);
+  assert.equal(findData(decode(fork, [100, 0])!, "start_time"), "105000000000");
 });
 
 Deno.test("decode: net_tcp_connect addresses, IPv4 and IPv6", () => {
   const v4 = new Uint8Array(18);
   new DataView(v4.buffer).setUint16(0, 2, true);
   v4.set([127, 0, 0, 1], 2);
-  const record = new RecordWriter({ event_id: 2016 });
-  record.bytes.set([0, Wire.IP, ...v4], record.length);
-  record.length += 20;
-  record.u32(1, Wire.I32, 8080);
-  const event = decode(record)!;
-  assert.deepEqual(event.data, [{ name: "dst", str: "127.0.0.1" }, { name: "dst_port", int32: 8080 }]);
+  const event = decode(new RecordWriter({ event_id: 2015 }).field(0, WIRE.IP, v4).i32(1, 8080))!;
+  assert.deepEqual(event.data, [
+    { name: "dst", str: "127.0.0.1" },
+    { name: "dst_port", int32: 8080 },
+    { name: "dst_dns", str_array: { value: [] } },
+  ]);
   const six = (hex: string) => Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
   assert.equal(ipv6(six("00000000000000000000000000000001"), 0), "::1");
   assert.equal(ipv6(six("20010db8000000000001000000000001"), 0), "2001:db8::1:0:0:1");
@@ -239,28 +194,26 @@ Deno.test("decode: socket addresses with Tracee's field names", () => {
   });
 });
 
-Deno.test("decode: a record of an unknown event id is skipped", () => {
+Deno.test("decode: records of unknown event ids are skipped; ids are syscall numbers, then v1beta1 ids", () => {
   assert.equal(decode(new RecordWriter({ event_id: 9999 })), undefined);
-});
-
-Deno.test("proc lookup: container ids named by cgroup paths", () => {
-  const id = "0123456789abcdef".repeat(4);
-  assert.equal(containerFromCgroup(`0::/system.slice/docker-${id}.scope\n`), id);
-  assert.equal(containerFromCgroup(`12:memory:/docker/${id}\n0::/\n`), id);
-  assert.equal(containerFromCgroup(`0::/kubepods/burstable/pod1/cri-containerd-${id}.scope\n`), id);
-  assert.equal(containerFromCgroup("0::/user.slice/user-1000.slice/session-2.scope\n"), undefined);
+  assert.equal(decode(new RecordWriter({ event_id: 999 })), undefined);
+  assert.equal(eventByRecordId(257)?.name, "openat");
+  assert.equal(eventByRecordId(1015)?.name, "sched_process_exec");
 });
 
 Deno.test("decode: a thread's events share their context until a header word of it changes", () => {
-  const decoder = new RecordDecoder([0, 0], lookup());
-  const record = (uid: number, ts: number) =>
-    new RecordWriter({ event_id: 105, syscall: 105, host_tid: 9, uid, ts_sec: ts }).u32(0, Wire.U32, 0);
+  const decoder = new RecordDecoder([0, 0]);
+  const record = (uid: number, ts: number, exe = 1) =>
+    new RecordWriter({ event_id: 105, syscall: 105, host_tid: 9, uid, ts_sec: ts, exe_id: exe })
+      .str(EXE_FIELD, `/bin/${exe}`).i32(0, 0);
   const decodeOne = (r: RecordWriter) => decoder.decode(r.view, r.bytes, 0, r.length)!;
   const first = decodeOne(record(1000, 1));
   const second = decodeOne(record(1000, 2));
   const third = decodeOne(record(0, 3));
+  const fourth = decodeOne(record(0, 4, 2));
   assert.equal(second.workload, first.workload);
   assert.notEqual(second.timestamp, first.timestamp);
   assert.notEqual(third.workload, first.workload);
   assert.equal(third.workload?.process?.real_user?.id, 0);
+  assert.equal(fourth.workload?.process?.executable?.path, "/bin/2");
 });

@@ -24,7 +24,7 @@ const UNTRACEABLE: Record<string, string[]> = {
     "net_packet_http_request",
     "net_packet_http_response",
   ],
-  "new_containers": ["container_create", "security_file_open"],
+  "new_containers": ["security_file_open"],
   "new_pids": ["security_file_open"],
   "not_containers": ["anti_debugging"],
 };

@@ -10,6 +10,10 @@ import { openLibraries } from "../lib/bpf/libbpf.ts";
 import { loadObject } from "../lib/bpf/loader.ts";
 import { RingBufferReader } from "../lib/bpf/ringbuf.ts";
 import { OBJECT_PATH } from "../lib/source/bpf.ts";
+import { SETTINGS } from "../lib/bpf/layout.ts";
+import { syscallDescriptor } from "../lib/bpf/syscall_table.ts";
+import { eventByName } from "../lib/events/catalog.ts";
+import { FieldCursor, HEADER } from "../lib/events/record.ts";
 
 const PROGRAMS = ["sys_enter", "sys_exit"];
 const OPENAT = 257;
@@ -31,10 +35,10 @@ async function withReader(
   });
   let reader: RingBufferReader | undefined;
   try {
-    object.update(object.map("enabled"), u32(OPENAT), u32(1));
-    const settings = new Uint8Array(16);
+    object.update(object.map("syscalls"), u32(OPENAT), syscallDescriptor(eventByName("openat")!));
+    const settings = new Uint8Array(SETTINGS.size);
     // Wake the reader only past 1 GiB: every wait below ends by its timeout or by a drain.
-    new DataView(settings.buffer).setBigUint64(8, 1n << 30n, true);
+    new DataView(settings.buffer).setBigUint64(SETTINGS.offset.wakeup_bytes, 1n << 30n, true);
     object.update(object.map("settings"), u32(0), settings);
     reader = new RingBufferReader(libbpf, libc, object.map("events").fd, options);
     object.attach(PROGRAMS, libc);
@@ -48,13 +52,17 @@ async function withReader(
 /** Paths of the openat records the last drain of `reader` holds. */
 function openedPaths(reader: RingBufferReader, count: number): string[] {
   const paths: string[] = [];
+  const cursor = new FieldCursor();
   for (let i = 0; i < count; i++) {
     const start = reader.starts[i];
-    assert.equal(reader.view.getUint32(start + 24, true), OPENAT);
-    // The pathname is the second argument: [0][I32][dirfd], then [1][STR][u16 length][bytes].
-    const at = start + 112 + 6;
-    const length = reader.view.getUint16(at + 2, true);
-    paths.push(new TextDecoder().decode(reader.bytes.subarray(at + 4, at + 4 + length)));
+    assert.equal(reader.view.getUint32(start + HEADER.event_id, true), OPENAT);
+    cursor.reset(reader.bytes, start, reader.lengths[i]);
+    // The pathname is openat's second field.
+    while (cursor.next()) {
+      if (cursor.index === 1) {
+        paths.push(new TextDecoder().decode(reader.bytes.subarray(cursor.at, cursor.at + cursor.length)));
+      }
+    }
   }
   return paths;
 }

@@ -20,6 +20,8 @@ const LIBBPF_SYMBOLS = {
   bpf_program__attach: { parameters: ["pointer"], result: "pointer", callback: true },
   bpf_link__destroy: { parameters: ["pointer"], result: "i32", callback: true },
   bpf_map__fd: { parameters: ["pointer"], result: "i32" },
+  bpf_map__set_max_entries: { parameters: ["pointer", "u32"], result: "i32" },
+  libbpf_find_vmlinux_btf_id: { parameters: ["buffer", "u32"], result: "i32", callback: true },
   bpf_map__update_elem: {
     parameters: ["pointer", "buffer", "usize", "buffer", "usize", "u64"],
     result: "i32",
@@ -40,6 +42,8 @@ const LIBC_SYMBOLS = {
   strerror: { parameters: ["i32"], result: "pointer" },
   vsnprintf: { parameters: ["buffer", "usize", "pointer", "pointer"], result: "i32" },
   clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
+  /** sluice's marker syscall (lib/bpf/self.ts). */
+  lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
   // /proc through libc: Deno's own file APIs ask for --allow-all anywhere under /proc.
   readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   open: { parameters: ["buffer", "i32"], result: "i32" },

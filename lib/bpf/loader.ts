@@ -8,6 +8,7 @@
 
 import { log } from "../log.ts";
 import { cString, describeErrno, errno, type Libbpf, type Libc, openLibraries } from "./libbpf.ts";
+import { PER_CPU_SLOT_MAPS } from "./layout.ts";
 
 /** A load or attach step the kernel or libbpf refused; the message is one line saying what to do. */
 export class BpfLoadError extends Error {}
@@ -75,6 +76,14 @@ export class LoadedObject {
       BigInt(value.length),
       0n,
     ) === 0;
+  }
+
+  /** Attaches `program` until the returned function detaches it (before close, which would too). */
+  attachFor(program: string, libc: Libc): () => void {
+    const before = this.#links.length;
+    this.attach([program], libc);
+    const link = this.#links.splice(before, 1)[0];
+    return () => this.#libbpf.bpf_link__destroy(link);
   }
 
   /** Attaches the named programs in order; {@link LoadedObject.close} detaches them. */
@@ -175,6 +184,15 @@ export function loadObject(bytes: Uint8Array<ArrayBuffer>, options: LoadOptions)
       const program = libbpf.bpf_object__find_program_by_name(object, cString(name));
       if (program !== null) libbpf.bpf_program__set_autoload(program, wanted.has(name));
     }
+    const cpus = libbpf.libbpf_num_possible_cpus();
+    for (const name of PER_CPU_SLOT_MAPS) {
+      const map = libbpf.bpf_object__find_map_by_name(object, cString(name));
+      if (map === null || libbpf.bpf_map__set_max_entries(map, cpus) !== 0) {
+        throw new BpfLoadError(
+          `could not size BPF map ${name} to ${cpus} CPUs: rebuild with deno task build:bpf`,
+        );
+      }
+    }
     const result = libbpf.bpf_object__load(object);
     if (result !== 0) throw loadRefusal(libc, result < 0 ? -result : errno(libc), log);
   } catch (error) {
@@ -184,12 +202,40 @@ export function loadObject(bytes: Uint8Array<ArrayBuffer>, options: LoadOptions)
   return loaded;
 }
 
-/** Every program in bpf/sluice.bpf.c. */
+/**
+ * Every program in bpf/sluice.bpf.c: BTF tracepoint programs named after their tracepoints,
+ * self_marker (lib/bpf/self.ts) and the two probe_* programs of lib/bpf/probe.ts.
+ */
 export const ALL_PROGRAMS: readonly string[] = [
   "sys_enter",
   "sys_exit",
   "sched_process_fork",
+  "sched_prepare_exec",
   "sched_process_exec",
   "sched_process_exit",
   "inet_sock_set_state",
+  "cgroup_mkdir",
+  "cgroup_rmdir",
+  "cgroup_attach_task",
+  "task_rename",
+  "module_load",
+  "module_free",
+  "self_marker",
+  "probe_kprobe",
+  "probe_fentry",
 ];
+
+/** bpf_attach_type BPF_TRACE_RAW_TP: libbpf looks the tracepoint up as btf_trace_NAME. */
+const BPF_TRACE_RAW_TP = 23;
+
+/** Whether the running kernel has the tracepoint `name` (its BTF names it); each call reads the kernel's BTF. */
+export function hasTracepoint(name: string): boolean {
+  const { libbpf } = openLibraries();
+  // libbpf would print its "not found" to stderr itself: silence it for the question.
+  const previous = libbpf.libbpf_set_print(null);
+  try {
+    return libbpf.libbpf_find_vmlinux_btf_id(cString(name), BPF_TRACE_RAW_TP) >= 0;
+  } finally {
+    libbpf.libbpf_set_print(previous);
+  }
+}

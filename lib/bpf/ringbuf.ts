@@ -7,9 +7,10 @@
  */
 
 import type { Libbpf, Libc } from "./libbpf.ts";
+import { BOUNDS } from "./layout.ts";
 
-/** Bytes kept free so that any record (at most 16 KiB) still fits when the drain stops. */
-const RECORD_MAX = 16384;
+/** Bytes kept free so that any record still fits when the drain stops. */
+const RECORD_MAX = BOUNDS.RECORD_BYTES;
 
 /** Options for {@link RingBufferReader}. */
 export interface RingBufferOptions {

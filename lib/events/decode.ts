@@ -1,15 +1,17 @@
 /**
- * Turns the kernel's records (layout in bpf/record.h) into Tracee v1beta1 events.
+ * Turns the kernel's records (lib/bpf/layout.ts) into Tracee v1beta1 events, and does nothing
+ * else: no /proc, no process state (lib/source/process_tracker.ts follows it).
  *
- * Pure apart from the {@link ProcessLookup} it is given: no promises, one TextDecoder, a cached
- * timestamp prefix per second, so a drain of thousands of records decodes in one synchronous pass.
- * Events are read-only: consecutive events of one thread share their `workload` object.
+ * Every field the event declares is written, zero-filled when the record has no value for it, as
+ * Tracee does; the names of fields the kernel cut go in `truncated`. One synchronous pass per drain:
+ * one TextDecoder, a cached timestamp prefix per second, one workload object shared by consecutive
+ * events of a thread (events are read-only), and each executable path decoded once per id.
  *
  * @module
  */
 
-import { type EventDefinition, EVENTS } from "./catalog.ts";
-import { eventByRecordId, recordFields } from "./record_ids.ts";
+import { type DataType, eventById, type EventDefinition, EVENTS } from "./catalog.ts";
+import { EXE_FIELD, NO_SYSCALL, SYSCALL_ID_LIMIT, TASK_COMPAT, WIRE } from "../bpf/layout.ts";
 import {
   type DataField,
   type Event,
@@ -19,45 +21,40 @@ import {
   type KernelContext,
 } from "./event.ts";
 import { ipv4, ipv6, sockaddr } from "./address.ts";
+import { FieldCursor, HEADER, HEADER_BYTES } from "./record.ts";
+import { timeFormatter } from "./timestamp.ts";
+import { field32, field64, int64Text, zeroField } from "./values.ts";
 
-/** Size of `struct record_header`. */
-export const HEADER_BYTES = 112;
+export { HEADER_BYTES };
 
-/** Wire types of record arguments (`enum wire_type` in bpf/record.h). */
-export const Wire = {
-  I32: 1,
-  U32: 2,
-  I64: 3,
-  U64: 4,
-  BOOL: 5,
-  STR: 6,
-  STR_ARRAY: 7,
-  SOCKADDR: 8,
-  IP: 9,
-  BOOTTIME: 10,
-} as const;
+/** The name `truncated` gives a cut executable path. */
+export const EXECUTABLE_PATH = "executable.path";
 
-/** What the kernel record does not carry: found from /proc by the source, cached there. */
-export interface ProcessLookup {
-  /** The executable of the process, where known. */
-  executable(hostPid: number): string | undefined;
-  /** The container id when the process's cgroup path names a container. */
-  container(cgroupId: number, hostPid: number): string | undefined;
-  /** A process replaced its image with `path`. */
-  exec(hostPid: number, path: string): void;
-  /** A new process `child` forked from `parent`. */
-  fork(parentHostPid: number, childHostPid: number): void;
-  /** The last thread of a process exited. */
-  exit(hostPid: number): void;
+const CACHE_LIMIT = 65536;
+/** The header words a task's context is built from: from the thread's start time to the end. */
+const KEY_FROM = HEADER.start_sec;
+const KEY_WORDS = (HEADER_BYTES - KEY_FROM) / 4;
+
+const bySyscall: (EventDefinition | undefined)[] = [];
+for (const definition of EVENTS) {
+  if (definition.syscall !== undefined) bySyscall[definition.syscall] = definition;
 }
 
-const CONTEXT_CACHE_LIMIT = 65536;
-/**
- * Byte ranges of the header a cached context is built from: thread start and cgroup id, then
- * host_tid through syscall, then comm (everything but the event time, id and return value).
- */
-const KEY_RANGES: readonly [number, number][] = [[8, 24], [28, 80], [88, 104]];
-const KEY_WORDS = KEY_RANGES.reduce((n, [from, to]) => n + (to - from) / 4, 0);
+/** The definition of the event a record with event id `id` carries, or `undefined`. */
+export function eventByRecordId(id: number): EventDefinition | undefined {
+  return id < SYSCALL_ID_LIMIT ? bySyscall[id] : eventById(id);
+}
+
+/** The id the kernel writes for `definition`'s records: its syscall number, else its v1beta1 id. */
+export function recordIdOf(definition: EventDefinition): number {
+  return definition.syscall ?? definition.id;
+}
+
+/** x86_64 names of the syscalls a non-syscall event can happen in (the catalog's syscalls too). */
+const SYSCALL_NAMES: Record<number, string> = {};
+for (const definition of EVENTS) {
+  if (definition.syscall !== undefined) SYSCALL_NAMES[definition.syscall] = definition.name;
+}
 
 /** A task's decoded context and the header words it was decoded from. */
 interface CachedContext {
@@ -66,83 +63,88 @@ interface CachedContext {
   kernel: KernelContext;
 }
 
-function keyOf(view: DataView, start: number): Uint32Array {
-  const key = new Uint32Array(KEY_WORDS);
-  let i = 0;
-  for (const [from, to] of KEY_RANGES) {
-    for (let at = from; at < to; at += 4) key[i++] = view.getUint32(start + at, true);
-  }
-  return key;
-}
-
 function sameKey(key: Uint32Array, view: DataView, start: number): boolean {
-  let i = 0;
-  for (const [from, to] of KEY_RANGES) {
-    for (let at = from; at < to; at += 4) if (key[i++] !== view.getUint32(start + at, true)) return false;
+  for (let i = 0; i < KEY_WORDS; i++) {
+    if (key[i] !== view.getUint32(start + KEY_FROM + 4 * i, true)) return false;
   }
   return true;
 }
 
-/** x86_64 names of the syscalls a non-syscall event can happen in (the catalog's syscalls too). */
-const SYSCALL_NAMES: Record<number, string> = {
-  0: "read",
-  1: "write",
-  3: "close",
-  56: "clone",
-  57: "fork",
-  58: "vfork",
-  60: "exit",
-  62: "kill",
-  200: "tkill",
-  231: "exit_group",
-  234: "tgkill",
-  435: "clone3",
-};
-for (const definition of EVENTS) {
-  if (definition.syscall !== undefined) SYSCALL_NAMES[definition.syscall] = definition.name;
+function keyOf(view: DataView, start: number): Uint32Array {
+  const key = new Uint32Array(KEY_WORDS);
+  for (let i = 0; i < KEY_WORDS; i++) key[i] = view.getUint32(start + KEY_FROM + 4 * i, true);
+  return key;
 }
 
-/** Decodes records of one kernel session; holds the clock offset and per-second caches. */
+/** Decodes records of one kernel session; holds the clock offset and the caches. */
 export class RecordDecoder {
-  readonly #offsetSec: number;
-  readonly #offsetNsec: number;
-  readonly #lookup: ProcessLookup;
+  readonly #offsetNs: bigint;
   readonly #decoder = new TextDecoder();
   readonly #contexts = new Map<number, CachedContext>();
+  readonly #executables = new Map<number, string>();
+  readonly #cursor = new FieldCursor();
   readonly #time: (monoSec: number, monoNsec: number) => string;
   /** Thread start times seldom share a second with event times: each has its own cache. */
   readonly #startTime: (monoSec: number, monoNsec: number) => string;
 
   /** `offset` is wall clock minus CLOCK_MONOTONIC, as [seconds, nanoseconds]. */
-  constructor(offset: [number, number], lookup: ProcessLookup) {
-    [this.#offsetSec, this.#offsetNsec] = offset;
-    this.#lookup = lookup;
+  constructor(offset: [number, number]) {
+    this.#offsetNs = BigInt(offset[0]) * 1_000_000_000n + BigInt(offset[1]);
     this.#time = timeFormatter(offset);
     this.#startTime = timeFormatter(offset);
   }
 
   /** The event in `bytes[start, start + length)`, or `undefined` for a record of an unknown event. */
   decode(view: DataView, bytes: Uint8Array, start: number, length: number): Event | undefined {
-    const id = view.getUint32(start + 24, true);
-    const definition = eventByRecordId(id);
-    if (definition === undefined || length < HEADER_BYTES) return undefined;
-    const hostPid = view.getUint32(start + 32, true);
-    const data = this.#data(definition, view, bytes, start + HEADER_BYTES, start + length);
+    if (length < HEADER_BYTES) return undefined;
+    const definition = eventByRecordId(view.getUint32(start + HEADER.event_id, true));
+    if (definition === undefined) return undefined;
+    const fields = definition.fields;
+    const values: (DataField | undefined)[] = new Array(fields.length);
+    let truncated: string[] | undefined;
+    let exeCut = false;
+    const exeId = view.getUint32(start + HEADER.exe_id, true) +
+      view.getUint32(start + HEADER.exe_id + 4, true) * 4294967296;
+    const cursor = this.#cursor;
+    cursor.reset(bytes, start, length);
+    while (cursor.next()) {
+      if (cursor.index === EXE_FIELD) {
+        exeCut = cursor.cut;
+        if (exeId !== 0 && !this.#executables.has(exeId)) {
+          if (this.#executables.size >= CACHE_LIMIT) this.#executables.clear();
+          this.#executables.set(exeId, this.#string(bytes, cursor.at, cursor.at + cursor.length));
+        }
+        continue;
+      }
+      const field = fields[cursor.index];
+      if (field === undefined) continue;
+      values[cursor.index] = this.#value(field.name, field.type, view, bytes, cursor);
+      if (cursor.cut) (truncated ??= []).push(field.name);
+    }
     if (definition.syscall !== undefined) {
-      const retval = view.getInt32(start + 84, true) * 4294967296 + view.getUint32(start + 80, true);
-      const field = definition.fields[definition.fields.length - 1];
-      data.push(numberField(field.name, field.type, retval));
-    } else this.#track(definition.name, data, hostPid, true);
-    const context = this.#context(definition, view, bytes, start);
+      const last = fields.length - 1;
+      values[last] = field64(
+        fields[last].name,
+        fields[last].type,
+        int64Text(view, start + HEADER.retval, true),
+      );
+    }
+    const data: DataField[] = new Array(fields.length);
+    for (let i = 0; i < fields.length; i++) data[i] = values[i] ?? zeroField(fields[i]);
+    const context = this.#context(definition, view, bytes, start, exeId);
     const event: Event = {
-      timestamp: this.#time(view.getUint32(start, true), view.getUint32(start + 4, true)),
+      timestamp: this.#time(
+        view.getUint32(start + HEADER.ts_sec, true),
+        view.getUint32(start + HEADER.ts_nsec, true),
+      ),
       id: definition.id,
       name: definition.name,
       workload: context.workload,
       data,
     };
+    if (exeCut) (truncated ??= []).unshift(EXECUTABLE_PATH);
+    if (truncated !== undefined) event.truncated = truncated;
     event[KERNEL_CONTEXT] = context.kernel;
-    if (definition.syscall === undefined) this.#track(definition.name, data, hostPid, false);
     return event;
   }
 
@@ -151,145 +153,117 @@ export class RecordDecoder {
    * while the header words it is built from stay the same: most of a busy thread's events then
    * allocate nothing for their context.
    */
-  #context(definition: EventDefinition, view: DataView, bytes: Uint8Array, start: number): CachedContext {
-    const hostTid = view.getUint32(start + 28, true);
+  #context(
+    definition: EventDefinition,
+    view: DataView,
+    bytes: Uint8Array,
+    start: number,
+    exeId: number,
+  ): CachedContext {
+    const hostTid = view.getUint32(start + HEADER.host_tid, true);
     const cached = this.#contexts.get(hostTid);
     if (cached !== undefined && sameKey(cached.key, view, start)) return cached;
-    const hostPid = view.getUint32(start + 32, true);
-    const cgroupId = view.getUint32(start + 20, true) * 4294967296 + view.getUint32(start + 16, true);
-    const executable = this.#lookup.executable(hostPid);
-    const container = this.#lookup.container(cgroupId, hostPid);
-    const syscall = view.getUint32(start + 76, true);
+    const u32 = (member: string) => view.getUint32(start + HEADER[member], true);
+    const cgroupId = u32("cgroup_id") + view.getUint32(start + HEADER.cgroup_id + 4, true) * 4294967296;
+    const syscall = u32("syscall");
     const thread: EventThread = {
-      start_time: this.#startTime(view.getUint32(start + 8, true), view.getUint32(start + 12, true)),
-      name: this.#string(bytes, start + 88, start + 104),
-      unique_id: view.getUint32(start + 64, true),
+      start_time: this.#startTime(u32("start_sec"), u32("start_nsec")),
+      name: this.#string(bytes, start + HEADER.comm, start + HEADER.comm + 16),
+      unique_id: u32("thread_unique_id"),
       host_tid: hostTid,
-      tid: view.getUint32(start + 36, true),
+      tid: u32("tid"),
     };
-    const syscallName = definition.syscall !== undefined ? definition.name : SYSCALL_NAMES[syscall];
+    const syscallName = definition.syscall !== undefined
+      ? definition.name
+      : syscall === NO_SYSCALL
+      ? undefined
+      : SYSCALL_NAMES[syscall];
     if (syscallName !== undefined) thread.syscall = syscallName;
-    const ancestors = [{
-      unique_id: view.getUint32(start + 72, true),
-      host_pid: view.getUint32(start + 44, true),
-      pid: view.getUint32(start + 48, true),
-    }];
-    const uniqueId = view.getUint32(start + 68, true);
-    const pid = view.getUint32(start + 40, true);
-    const realUser = { id: view.getUint32(start + 52, true) };
-    const workload: EventWorkload = {
-      // Two literals rather than a spread: executable comes first in Tracee's key order.
-      process: executable === undefined
-        ? { unique_id: uniqueId, host_pid: hostPid, pid, real_user: realUser, thread, ancestors }
-        : {
-          executable: { path: executable },
-          unique_id: uniqueId,
-          host_pid: hostPid,
-          pid,
-          real_user: realUser,
-          thread,
-          ancestors,
-        },
-    };
-    if (container !== undefined) workload.container = { id: container };
+    if (u32("task_flags") & TASK_COMPAT) thread.compat = true;
+    const ancestors = [{ unique_id: u32("parent_unique_id"), host_pid: u32("host_ppid"), pid: u32("ppid") }];
+    const executable = exeId === 0 ? undefined : this.#executables.get(exeId);
+    // Two literals rather than a spread: executable comes first in Tracee's key order.
+    const process = executable === undefined
+      ? {
+        unique_id: u32("process_unique_id"),
+        host_pid: u32("host_pid"),
+        pid: u32("pid"),
+        real_user: { id: u32("uid") },
+        thread,
+        ancestors,
+      }
+      : {
+        executable: { path: executable },
+        unique_id: u32("process_unique_id"),
+        host_pid: u32("host_pid"),
+        pid: u32("pid"),
+        real_user: { id: u32("uid") },
+        thread,
+        ancestors,
+      };
     const entry: CachedContext = {
       key: keyOf(view, start),
-      workload,
-      kernel: {
-        cgroup_id: cgroupId,
-        mount_ns: view.getUint32(start + 56, true),
-        pid_ns: view.getUint32(start + 60, true),
-      },
+      workload: { process },
+      kernel: { cgroup_id: cgroupId, mount_ns: u32("mnt_ns"), pid_ns: u32("pid_ns") },
     };
-    if (this.#contexts.size >= CONTEXT_CACHE_LIMIT) this.#contexts.clear();
+    if (this.#contexts.size >= CACHE_LIMIT) this.#contexts.clear();
     this.#contexts.set(hostTid, entry);
     return entry;
   }
 
-  #data(
-    definition: EventDefinition,
+  #value(
+    name: string,
+    dataType: DataType,
     view: DataView,
     bytes: Uint8Array,
-    from: number,
-    end: number,
-  ): DataField[] {
-    const data: DataField[] = [];
-    const fields = recordFields(definition);
-    let at = from;
-    while (at + 2 <= end) {
-      const field = fields[bytes[at]];
-      const wire = bytes[at + 1];
-      at += 2;
-      let value: DataField | undefined;
-      let size: number;
-      switch (wire) {
-        case Wire.I32:
-        case Wire.U32: {
-          const n = wire === Wire.I32 ? view.getInt32(at, true) : view.getUint32(at, true);
-          value = field && numberField(field.name, field.type, n);
-          size = 4;
-          break;
-        }
-        case Wire.I64:
-        case Wire.U64:
-        case Wire.BOOTTIME: {
-          const n = wire === Wire.I64 ? view.getBigInt64(at, true) : view.getBigUint64(at, true);
-          const v = wire === Wire.BOOTTIME ? this.#epochNs(n) : n;
-          value = field && numberField(field.name, field.type, v);
-          size = 8;
-          break;
-        }
-        case Wire.BOOL:
-          value = field && { name: field.name, bool: bytes[at] !== 0 };
-          size = 1;
-          break;
-        case Wire.IP: {
-          const family = view.getUint16(at, true);
-          const text = family === 10 ? ipv6(bytes, at + 2) : ipv4(bytes, at + 2);
-          value = field && { name: field.name, str: text };
-          size = 18;
-          break;
-        }
-        case Wire.STR:
-        case Wire.STR_ARRAY:
-        case Wire.SOCKADDR: {
-          const length = view.getUint16(at, true);
-          const s = at + 2;
-          if (field !== undefined) {
-            if (wire === Wire.STR) value = { name: field.name, str: this.#string(bytes, s, s + length) };
-            else if (wire === Wire.STR_ARRAY) {
-              value = { name: field.name, str_array: { value: this.#strings(bytes, s, s + length) } };
-            } else value = { name: field.name, sockaddr: sockaddr(view, bytes, s, length) };
-          }
-          size = 2 + length;
-          break;
-        }
-        default:
-          return data;
+    c: FieldCursor,
+  ): DataField | undefined {
+    const at = c.at;
+    switch (c.wire) {
+      case WIRE.I32:
+        return c.length === 4 ? field32(name, dataType, view.getInt32(at, true)) : undefined;
+      case WIRE.U32:
+        return c.length === 4 ? field32(name, dataType, view.getUint32(at, true)) : undefined;
+      case WIRE.I64:
+      case WIRE.U64:
+        return c.length === 8 ? field64(name, dataType, int64Text(view, at, c.wire === WIRE.I64)) : undefined;
+      case WIRE.BOOTTIME:
+        return c.length === 8
+          ? field64(name, dataType, String(view.getBigUint64(at, true) + this.#offsetNs))
+          : undefined;
+      case WIRE.BOOL:
+        return c.length === 1 ? { name, bool: bytes[at] !== 0 } : undefined;
+      case WIRE.STR:
+        return { name, str: this.#string(bytes, at, at + c.length) };
+      case WIRE.STR_ARRAY: {
+        const value = this.#strings(bytes, at, at + c.length);
+        // Tracee's mark of a string array that lost elements.
+        if (c.cut) value.push("...");
+        return { name, str_array: { value } };
       }
-      at += size;
-      if (value !== undefined) data.push(value);
+      case WIRE.SOCKADDR:
+        return { name, sockaddr: sockaddr(view, bytes, at, c.length) };
+      case WIRE.IP: {
+        if (c.length !== 18) return undefined;
+        const family = view.getUint16(at, true);
+        return { name, str: family === 10 ? ipv6(bytes, at + 2) : ipv4(bytes, at + 2) };
+      }
+      case WIRE.TIMESPEC:
+        return c.length === 16
+          ? {
+            name,
+            timespec: {
+              value: Number(view.getBigInt64(at, true)) + Number(view.getBigInt64(at + 8, true)) / 1e9,
+            },
+          }
+          : undefined;
+      case WIRE.INT_PAIR:
+        return c.length === 8
+          ? { name, int32_array: { value: [view.getInt32(at, true), view.getInt32(at + 4, true)] } }
+          : undefined;
+      default:
+        return undefined;
     }
-    return data;
-  }
-
-  /** Keeps the process lookup in step with exec, fork and exit; exec before, the others after the context. */
-  #track(name: string, data: DataField[], hostPid: number, before: boolean): void {
-    if (before && name === "sched_process_exec") {
-      const path = data.find((f) => f.name === "pathname")?.str;
-      if (path !== undefined) this.#lookup.exec(hostPid, path);
-      this.#contexts.delete(hostPid);
-    } else if (!before && name === "sched_process_fork") {
-      const child = data.find((f) => f.name === "child_pid")?.int32;
-      const childTid = data.find((f) => f.name === "child_tid")?.int32;
-      if (child !== undefined && child === childTid) this.#lookup.fork(hostPid, child);
-    } else if (!before && name === "sched_process_exit") {
-      if (data.find((f) => f.name === "process_group_exit")?.bool) this.#lookup.exit(hostPid);
-    }
-  }
-
-  #epochNs(monoNs: bigint): bigint {
-    return monoNs + BigInt(this.#offsetSec) * 1_000_000_000n + BigInt(this.#offsetNsec);
   }
 
   #string(bytes: Uint8Array, from: number, to: number): string {
@@ -314,60 +288,5 @@ export class RecordDecoder {
     }
     if (s < to) out.push(this.#string(bytes, s, to));
     return out;
-  }
-}
-
-/** RFC 3339 with nanoseconds, UTC, from CLOCK_MONOTONIC readings; caches the text of the last second. */
-function timeFormatter(
-  [offsetSec, offsetNsec]: [number, number],
-): (monoSec: number, monoNsec: number) => string {
-  let cachedSecond = -1;
-  let cachedPrefix = "";
-  return (monoSec, monoNsec) => {
-    let sec = monoSec + offsetSec;
-    let nsec = monoNsec + offsetNsec;
-    if (nsec >= 1_000_000_000) {
-      nsec -= 1_000_000_000;
-      sec += 1;
-    }
-    if (sec !== cachedSecond) {
-      cachedSecond = sec;
-      cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19);
-    }
-    return `${cachedPrefix}.${String(nsec).padStart(9, "0")}Z`;
-  };
-}
-
-function numberField(name: string, type: string, n: number | bigint): DataField {
-  if (typeof n === "number") {
-    // 32-bit wire values: the common case, kept free of BigInt.
-    switch (type) {
-      case "int32":
-        return { name, int32: n | 0 };
-      case "u_int32":
-        return { name, u_int32: n >>> 0 };
-      case "int64":
-        return { name, int64: String(n) };
-      case "bool":
-        return { name, bool: n !== 0 };
-      case "pointer":
-        return { name, pointer: String(n >>> 0) };
-      default:
-        return { name, u_int64: String(n >>> 0) };
-    }
-  }
-  switch (type) {
-    case "int32":
-      return { name, int32: Number(BigInt.asIntN(32, n)) };
-    case "u_int32":
-      return { name, u_int32: Number(BigInt.asUintN(32, n)) };
-    case "int64":
-      return { name, int64: BigInt.asIntN(64, n).toString() };
-    case "bool":
-      return { name, bool: n !== 0n };
-    case "pointer":
-      return { name, pointer: BigInt.asUintN(64, n).toString() };
-    default:
-      return { name, u_int64: BigInt.asUintN(64, n).toString() };
   }
 }

@@ -22,6 +22,11 @@ export interface DataField {
   bytes?: string;
   bool?: boolean;
   str_array?: { value: string[] };
+  int32_array?: { value: number[] };
+  /** 64-bit values travel as decimal strings. */
+  u_int64_array?: { value: string[] };
+  /** Seconds, with the nanoseconds as the fraction. */
+  timespec?: { value: number };
   /** An address, as a decimal string (Tracee's `pointer` key). */
   pointer?: string;
   /** A decoded socket address (connect, accept4, bind). */
@@ -34,7 +39,8 @@ export interface DataField {
  * host order, zero values are left out. E.g. `{"sa_family":"AF_INET","sin_addr":"127.0.0.1","sin_port":80}`.
  */
 export interface SockAddr {
-  sa_family: string;
+  /** Absent only in the zero value `{}` of a field the kernel gave nothing for. */
+  sa_family?: string;
   sin_addr?: string;
   sin_port?: number;
   sin6_addr?: string;
@@ -111,6 +117,11 @@ export interface Event {
   policies?: { matched?: string[] };
   workload?: EventWorkload;
   data?: DataField[];
+  /**
+   * The names of the `data` fields whose value was cut at sluice's bounds or could not be read
+   * whole; present only when there is one. The executable's path is named `executable.path`.
+   */
+  truncated?: string[];
   /** Set by the kernel source; absent on replayed events. */
   [KERNEL_CONTEXT]?: KernelContext;
   /** Not printed by Tracee's JSON but kept when replaying events that carry it. */

@@ -12,7 +12,16 @@ export const KERNEL_EVENTS: readonly string[] = [
   "sched_process_exec",
   "sched_process_exit",
   "net_tcp_connect",
+  "cgroup_mkdir",
+  "cgroup_rmdir",
+  "cgroup_attach_task",
+  "module_load",
+  "module_free",
+  "task_rename",
 ];
 
 /** Events sluice makes in user space, each with the events it makes them from. */
-export const DERIVED_EVENTS: Readonly<Record<string, readonly string[]>> = {};
+export const DERIVED_EVENTS: Readonly<Record<string, readonly string[]>> = {
+  container_create: ["cgroup_mkdir"],
+  container_remove: ["cgroup_rmdir"],
+};

@@ -6,15 +6,20 @@
  */
 
 import { join } from "node:path";
-import { ALL_PROGRAMS, BpfLoadError, type LoadedObject, loadObject } from "../bpf/loader.ts";
+import { ALL_PROGRAMS, BpfLoadError, hasTracepoint, type LoadedObject, loadObject } from "../bpf/loader.ts";
+import { log, logs } from "../log.ts";
+import { probeKinds } from "../bpf/probe.ts";
+import { learnSelfTgid } from "../bpf/self.ts";
 import { cString, LibbpfMissingError, type Libc, monotonicToRealtime, openLibraries } from "../bpf/libbpf.ts";
 import { RingBufferReader } from "../bpf/ringbuf.ts";
-import { DEFAULT_EVENTS, eventByName, eventNames } from "../events/catalog.ts";
-import { RecordDecoder } from "../events/decode.ts";
-import { recordIdOf } from "../events/record_ids.ts";
+import { DEFAULT_EVENTS, eventByName, type EventDefinition, eventNames } from "../events/catalog.ts";
+import { RecordDecoder, recordIdOf } from "../events/decode.ts";
 import type { Event } from "../events/event.ts";
 import { procReader } from "../bpf/procfs.ts";
-import { procLookup } from "./proc_lookup.ts";
+import { OPTION_EXEC_ENV, SETTINGS } from "../bpf/layout.ts";
+import { syscallDescriptor } from "../bpf/syscall_table.ts";
+import { processTracker } from "./process_tracker.ts";
+import { deriver, kernelEventsFor } from "./derived.ts";
 import type { EventSource } from "./source.ts";
 
 /** Options of {@link openKernelSource}. */
@@ -23,6 +28,8 @@ export interface KernelSourceOptions {
   events: ReadonlySet<string>;
   /** Route libbpf's log to stderr. */
   debug?: boolean;
+  /** Capture the environment of exec events (Tracee's `--enrichment environment`). @default {false} */
+  execEnv?: boolean;
 }
 
 /** Why the kernel source cannot start; the message is one line: what is missing and what to do. */
@@ -41,12 +48,47 @@ const WAKEUP_BYTES = 1024 * 1024;
 /** Drains after stop() at most, so a busy host cannot keep sluice from exiting. */
 const FINAL_DRAINS = 64;
 
-const EVENT_PROGRAMS: Record<string, string> = {
-  sched_process_fork: "sched_process_fork",
-  sched_process_exec: "sched_process_exec",
-  sched_process_exit: "sched_process_exit",
-  net_tcp_connect: "inet_sock_set_state",
+const EVENT_PROGRAMS: Record<string, readonly string[]> = {
+  sched_process_fork: ["sched_process_fork"],
+  sched_process_exec: ["sched_prepare_exec", "sched_process_exec"],
+  sched_process_exit: ["sched_process_exit"],
+  net_tcp_connect: ["inet_sock_set_state"],
+  cgroup_mkdir: ["cgroup_mkdir"],
+  cgroup_rmdir: ["cgroup_rmdir"],
+  cgroup_attach_task: ["cgroup_attach_task"],
+  task_rename: ["task_rename"],
+  module_load: ["module_load"],
+  module_free: ["module_free"],
 };
+
+/**
+ * Programs whose tracepoint some kernels lack, with what it takes: a required one makes its event
+ * fail to start with that reason; an optional one (sched_prepare_exec gives only prev_comm) is
+ * left out.
+ */
+const CONDITIONAL_PROGRAMS: Record<string, { needs: string; optional: boolean }> = {
+  sched_prepare_exec: { needs: "Linux 6.10 or later", optional: true },
+  module_load: { needs: "a kernel built with CONFIG_MODULES", optional: false },
+  module_free: { needs: "a kernel built with CONFIG_MODULES", optional: false },
+};
+
+/** `programs` without the optional ones this kernel cannot attach; throws for a required one. */
+function availablePrograms(programs: readonly string[]): string[] {
+  return programs.filter((program) => {
+    const condition = CONDITIONAL_PROGRAMS[program];
+    if (condition === undefined || hasTracepoint(program)) return true;
+    if (condition.optional) {
+      log.debug(
+        `kernel: no ${program} tracepoint (it needs ${condition.needs}): sched_process_exec's prev_comm stays empty`,
+      );
+      return false;
+    }
+    const event = Object.keys(EVENT_PROGRAMS).find((e) => EVENT_PROGRAMS[e].includes(program));
+    throw new KernelSourceError(
+      `sluice cannot trace ${event} on this kernel: it has no ${program} tracepoint (that takes ${condition.needs})`,
+    );
+  });
+}
 
 /** The programs that must be attached to trace `events`, in attach order. */
 export function programsFor(events: ReadonlySet<string>): string[] {
@@ -59,7 +101,11 @@ export function programsFor(events: ReadonlySet<string>): string[] {
     if (definition.syscall !== undefined) {
       wanted.add("sys_enter");
       wanted.add("sys_exit");
-    } else wanted.add(EVENT_PROGRAMS[name]);
+    } else {
+      const programs = EVENT_PROGRAMS[name];
+      if (programs === undefined) throw new KernelSourceError(`sluice has no kernel program for ${name}`);
+      for (const program of programs) wanted.add(program);
+    }
   }
   return ALL_PROGRAMS.filter((p) => wanted.has(p));
 }
@@ -89,13 +135,19 @@ function u32(value: number): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function configure(object: LoadedObject, events: ReadonlySet<string>): void {
+function configure(object: LoadedObject, events: readonly EventDefinition[], execEnv: boolean): void {
   const enabled = object.map("enabled");
-  for (const name of events) object.update(enabled, u32(recordIdOf(eventByName(name)!)!), u32(1));
-  const settings = new Uint8Array(16);
+  const syscalls = object.map("syscalls");
+  for (const definition of events) {
+    if (definition.syscall !== undefined) {
+      object.update(syscalls, u32(definition.syscall), syscallDescriptor(definition));
+    } else object.update(enabled, u32(recordIdOf(definition)), u32(1));
+  }
+  const settings = new Uint8Array(SETTINGS.size);
   const view = new DataView(settings.buffer);
-  view.setUint32(0, Deno.pid, true);
-  view.setBigUint64(8, BigInt(WAKEUP_BYTES), true);
+  view.setUint32(SETTINGS.offset.self_tgid, Deno.pid, true);
+  view.setUint32(SETTINGS.offset.options, execEnv ? OPTION_EXEC_ENV : 0, true);
+  view.setBigUint64(SETTINGS.offset.wakeup_bytes, BigInt(WAKEUP_BYTES), true);
   object.update(object.map("settings"), u32(0), settings);
 }
 
@@ -123,7 +175,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 // deno-lint-ignore require-await -- async so that every refusal arrives as a rejected promise
 export async function openKernelSource(options: KernelSourceOptions): Promise<EventSource> {
   const events = options.events.size > 0 ? options.events : new Set(DEFAULT_EVENTS);
-  const programs = programsFor(events);
+  const traced = kernelEventsFor(events);
+  const wanted = programsFor(traced);
   const bytes = readObject();
   let libc: Libc;
   let cpus: number;
@@ -136,11 +189,23 @@ export async function openKernelSource(options: KernelSourceOptions): Promise<Ev
     throw error;
   }
   checkKernel(libc);
+  if (logs("debug")) {
+    const kinds = probeKinds(bytes, libc);
+    log.debug(
+      `kernel: kprobes ${kinds.kprobe}; fentry ${kinds.fentry}; sluice attaches BTF tracepoints only`,
+    );
+  }
+  const programs = availablePrograms(wanted);
   let object: LoadedObject | undefined;
   let reader: RingBufferReader | undefined;
   try {
-    object = loadObject(bytes, { programs, debug: options.debug });
-    configure(object, events);
+    object = loadObject(bytes, { programs: [...programs, "self_marker"], debug: options.debug });
+    configure(object, [...traced].map((name) => eventByName(name)!), options.execEnv ?? false);
+    const self = learnSelfTgid(object, object.map("settings"), libc);
+    if (self === undefined) {
+      // Then Deno.pid stays the filter: right unless sluice runs in a pid namespace of its own.
+      log.warn(`kernel: could not learn sluice's own pid from the kernel; ignoring pid ${Deno.pid}`);
+    } else log.debug(`kernel: sluice is host pid ${self} (pid ${Deno.pid} in its namespace): never traced`);
     reader = new RingBufferReader(openLibraries().libbpf, libc, object.map("events").fd);
     object.attach(programs, libc);
   } catch (error) {
@@ -149,7 +214,13 @@ export async function openKernelSource(options: KernelSourceOptions): Promise<Ev
     if (error instanceof BpfLoadError) throw new KernelSourceError(error.message);
     throw error;
   }
-  return kernelSource(object, reader, lostReader(object, cpus), libc);
+  return kernelSource(object, reader, lostReader(object, cpus), libc, events);
+}
+
+/** The hierarchy containers are found in: cpuset's on cgroup v1 (/proc/cgroups), 0 on cgroup v2. */
+function containerHierarchy(text: string | undefined): number {
+  const cpuset = /^cpuset\s+(\d+)/m.exec(text ?? "");
+  return cpuset === null ? 0 : Number(cpuset[1]);
 }
 
 function kernelSource(
@@ -157,8 +228,12 @@ function kernelSource(
   reader: RingBufferReader,
   readLost: () => number,
   libc: Libc,
+  events: ReadonlySet<string>,
 ): EventSource {
-  const decoder = new RecordDecoder(monotonicToRealtime(libc), procLookup(procReader(libc)));
+  const decoder = new RecordDecoder(monotonicToRealtime(libc));
+  const proc = procReader(libc);
+  const tracker = processTracker(proc);
+  const derive = deriver(events, { hierarchy: containerHierarchy(proc.readText("/proc/cgroups")) });
   let stopped = false;
   let started = false;
   let closed = false;
@@ -176,7 +251,8 @@ function kernelSource(
       const event = decoder.decode(reader.view, reader.bytes, reader.starts[i], reader.lengths[i]);
       if (event !== undefined) batch.push(event);
     }
-    return batch;
+    tracker.track(batch);
+    return derive(batch);
   };
   async function* batches(): AsyncGenerator<Event[]> {
     if (started) throw new Error("the kernel source yields its batches once");

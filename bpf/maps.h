@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+// The maps of sluice's eBPF programs. User space writes `enabled`, `syscalls` and `settings` before
+// attaching, sizes `scratch` to the number of CPUs, and reads `events` and `lost`.
+#ifndef SLUICE_MAPS_H
+#define SLUICE_MAPS_H
+
+// A record is assembled here, then copied to the ring buffer with its exact size. The slack past
+// RECORD_BYTES is what lets the verifier accept a copy of up to COPY_MAX bytes at any offset the
+// writer allows (writer.h): no write ever lands there.
+struct scratch {
+	u32 busy; // set while a program on this CPU assembles a record (an interrupt may nest one)
+	u32 pad;
+	u64 off; // bytes of the record written so far, header included (writer.h)
+	union {
+		u8 data[RECORD_BYTES + COPY_MAX];
+		// What data starts with. Named here so the object's BTF describes both structs for the
+		// layout test (tests/bpf_layout_test.ts).
+		struct {
+			struct record_header header;
+			struct field_header field;
+		} __attribute__((packed)) head;
+	};
+	u8 path[PATH_BYTES + 256]; // a path is resolved backwards into this, then copied
+};
+
+// A process's executable path, resolved once in the kernel (task storage on its group leader).
+struct exe_cache {
+	u64 file; // mm->exe_file and its dentry when resolved: either changing means resolve again
+	u64 dentry;
+	u64 id; // unique per resolution: user space decodes each id's text once
+	u32 len;
+	u32 cut;
+	u8 path[PATH_BYTES];
+};
+
+// A syscall's raw arguments, saved at entry for sys_exit.
+struct saved_args {
+	u64 id; // syscall number + 1; 0 when nothing is pending
+	u64 a[SYSCALL_ARGS];
+};
+
+// exec's pathname, copied at entry: a successful exec replaces the memory it lives in.
+struct exec_name {
+	u32 len;
+	u32 cut;
+	u8 name[STR_BYTES];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 * 1024 * 1024);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u64);
+} lost SEC(".maps");
+
+// Non-syscall events, by record id.
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EVENT_ID_LIMIT);
+	__type(key, u32);
+	__type(value, u32);
+} enabled SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SYSCALL_SLOTS);
+	__type(key, u32);
+	__type(value, struct syscall_desc);
+} syscalls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct settings);
+} settings SEC(".maps");
+
+// One slot per CPU, indexed by CPU number: a per-CPU array value cannot be this large.
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); // set to the number of possible CPUs before load
+	__type(key, u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+// Unique ids for resolved executable paths.
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u64);
+} exe_ids SEC(".maps");
+
+// Task storage is far cheaper than a hash map, and it follows the task through exec's de_thread,
+// where a thread that is not the leader takes over the leader's pid.
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct saved_args);
+} args SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct exec_name);
+} exec_names SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct exe_cache);
+} exe_paths SEC(".maps");
+
+#endif

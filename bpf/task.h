@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+// The task side of every record: the header (who, where, when) and the executable's path, which
+// is resolved once per process and cached on its group leader.
+#ifndef SLUICE_TASK_H
+#define SLUICE_TASK_H
+
+#define TS_COMPAT 0x0002
+#define PF_KTHREAD 0x00200000
+// begin()'s syscall argument for records made outside the syscall path: find the task's syscall.
+#define SYSCALL_LOOKUP (NO_SYSCALL - 1)
+
+static __always_inline u32 unique_id(u32 host_id, u64 start_time)
+{
+	return (u32)(((start_time ^ ((u64)host_id << 32)) * 0x9E3779B97F4A7C15ULL) >> 32);
+}
+
+// Direct loads through BTF pointers: far cheaper than a probe-read helper call per field.
+static __always_inline u32 ns_nr(struct pid *p)
+{
+	unsigned int level = p->level;
+	if (level == 0)
+		return p->numbers[0].nr;
+	struct upid upid = {};
+	if (level > 31)
+		return 0;
+	bpf_core_read(&upid, sizeof(upid),
+		      (void *)((u64)p + bpf_core_field_offset(struct pid, numbers)) + level * sizeof(struct upid));
+	return upid.nr;
+}
+
+static __always_inline u32 task_ns_tid(struct task_struct *t)
+{
+	return ns_nr(t->thread_pid);
+}
+
+static __always_inline u32 task_ns_tgid(struct task_struct *t)
+{
+	return ns_nr(t->group_leader->thread_pid);
+}
+
+static __always_inline void split_ns(u64 ns, u32 *sec, u32 *nsec)
+{
+	*sec = ns / 1000000000ULL;
+	*nsec = ns % 1000000000ULL;
+}
+
+static __always_inline void count_lost(void)
+{
+	u32 zero = 0;
+	u64 *n = bpf_map_lookup_elem(&lost, &zero);
+	if (n)
+		*n += 1;
+}
+
+// The next id for a resolved executable path: unique across CPUs and never 0.
+static __always_inline u64 next_exe_id(void)
+{
+	u32 zero = 0;
+	u64 *n = bpf_map_lookup_elem(&exe_ids, &zero);
+	if (!n)
+		return 0;
+	*n += 1;
+	return (*n << 12) | (bpf_get_smp_processor_id() & 0xfff);
+}
+
+// The executable's path of `task`'s process, resolved when the process's mm->exe_file changed
+// (an exec, prctl(PR_SET_MM_EXE_FILE)); NULL when it has none (kernel threads).
+static __always_inline struct exe_cache *exe_of(struct task_struct *task, struct scratch *s)
+{
+	struct task_struct *leader = task->group_leader;
+	struct mm_struct *mm = task->mm;
+	if (!mm) // exiting: the last path resolved is still the process's
+		return bpf_task_storage_get(&exe_paths, leader, 0, 0);
+	struct file *file = mm->exe_file;
+	if (!file)
+		return NULL;
+	struct dentry *dentry = file->f_path.dentry;
+	struct exe_cache *c = bpf_task_storage_get(&exe_paths, leader, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c)
+		return NULL;
+	if (c->file == (u64)file && c->dentry == (u64)dentry && c->id)
+		return c;
+	// Another thread of the process may read the entry meanwhile: id 0 while the text changes,
+	// and readers check the id again after copying (put_exe).
+	WRITE_ONCE(c->id, 0);
+	struct resolved r;
+	resolve_path((u64)BPF_CORE_READ(file, f_path.dentry), (u64)BPF_CORE_READ(file, f_path.mnt), &r);
+	u64 pos = r.pos;
+	u64 len = r.len;
+	if (pos > PATH_LAST || len > PATH_BYTES || bpf_probe_read_kernel(c->path, len, &s->path[pos]) != 0)
+		return NULL;
+	c->len = len;
+	c->cut = r.cut;
+	c->file = (u64)file;
+	c->dentry = (u64)dentry;
+	WRITE_ONCE(c->id, next_exe_id());
+	return c;
+}
+
+// The executable's path, right after the header; its id goes in the header.
+static __always_inline void put_exe(struct record_writer *w, struct record_header *h, struct task_struct *task)
+{
+	struct exe_cache *c = exe_of(task, w->s);
+	if (!c)
+		return;
+	u64 id = READ_ONCE(c->id);
+	if (!id)
+		return;
+	u64 len = c->len;
+	if (len > PATH_BYTES)
+		return;
+	u64 off = w->s->off;
+	put_kernel_bytes(w, EXE_FIELD, WIRE_STR, c->path, len, c->cut, true);
+	if (READ_ONCE(c->id) != id) { // changed while copied: drop it
+		w->s->off = off;
+		return;
+	}
+	h->exe_id = id;
+}
+
+// Starts a record for the current task in this CPU's scratch slot; false when the event is not to
+// be recorded (sluice itself) or cannot be (no slot, or the slot is in use by a record this
+// program interrupted: then it is counted lost). Every true return must be ended by finish().
+static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 syscall, s64 retval)
+{
+	u32 zero = 0;
+	u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
+	if (!cfg || cfg->self_tgid == (u32)(pid_tgid >> 32))
+		return false;
+	u32 cpu = bpf_get_smp_processor_id();
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
+	if (!s)
+		return false;
+	if (s->busy) {
+		count_lost();
+		return false;
+	}
+	s->busy = 1;
+	w->s = s;
+	struct record_header *h = (struct record_header *)s->data;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *leader = task->group_leader;
+	struct task_struct *parent = task->real_parent;
+	u64 start = task->start_time;
+
+	split_ns(bpf_ktime_get_ns(), &h->ts_sec, &h->ts_nsec);
+	h->event_id = event_id;
+	h->reserved = 0;
+	h->retval = retval;
+	split_ns(start, &h->start_sec, &h->start_nsec);
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->exe_id = 0;
+	h->host_tid = (u32)pid_tgid;
+	h->host_pid = pid_tgid >> 32;
+	h->tid = task_ns_tid(task);
+	h->pid = task_ns_tgid(task);
+	h->host_ppid = parent->tgid;
+	h->ppid = task_ns_tgid(parent);
+	h->uid = (u32)bpf_get_current_uid_gid();
+	h->mnt_ns = task->nsproxy ? task->nsproxy->mnt_ns->ns.inum : 0;
+	h->pid_ns = task->nsproxy ? task->nsproxy->pid_ns_for_children->ns.inum : 0;
+	h->thread_unique_id = unique_id(h->host_tid, start);
+	h->process_unique_id = unique_id(h->host_pid, leader->start_time);
+	h->parent_unique_id = unique_id(h->host_ppid, parent->group_leader->start_time);
+	if (syscall == SYSCALL_LOOKUP) {
+		// The syscall the task is in, if any: Tracee names it in every event's context.
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+		long nr = regs->orig_ax;
+		syscall = nr >= 0 ? nr : NO_SYSCALL;
+	}
+	h->syscall = syscall;
+	h->task_flags = (task->thread_info.status & TS_COMPAT) ? TASK_COMPAT : 0;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	w->s->off = sizeof(*h);
+	put_exe(w, h, task);
+	return true;
+}
+
+// Submits the record and frees the slot.
+static __always_inline void finish(struct record_writer *w)
+{
+	u32 zero = 0;
+	u64 flags = BPF_RB_NO_WAKEUP;
+	u64 size = w->s->off;
+	struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
+	if (!cfg || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg->wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (size >= sizeof(struct record_header) && size <= RECORD_BYTES &&
+	    bpf_ringbuf_output(&events, w->s->data, size, flags) != 0)
+		count_lost();
+	w->s->busy = 0;
+}
+
+#endif
