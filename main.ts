@@ -14,7 +14,7 @@ import { type Plan, PlanError, planRun } from "./lib/cli/plan.ts";
 import { revokePermissions, unneededPermissions } from "./lib/cli/permissions.ts";
 import { startRun } from "./lib/cli/run.ts";
 import { applyLogSettings } from "./lib/cli/log_setup.ts";
-import { log } from "./lib/log.ts";
+import { flushLog, log } from "./lib/log.ts";
 import { versionLine } from "./lib/version.ts";
 import { listings, listJson, listTable } from "./lib/cli/list.ts";
 import { DETECTORS, EVENTS } from "./lib/events/catalog.ts";
@@ -64,5 +64,7 @@ function printList(options: CliOptions): number {
 }
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  const status = await main(Deno.args);
+  await flushLog();
+  Deno.exit(status);
 }

@@ -24,20 +24,69 @@ export interface LogOptions {
   level?: LogLevel;
   /** @default {"text"} */
   format?: LogFormat;
-  /** Where finished lines go (without their newline). @default {a synchronous write to stderr} */
+  /** Where finished lines go (without their newline). @default {stderr, through a bounded queue} */
   write?: (line: string) => void;
 }
 
 /** A line longer than this is cut (a 50 MB config value must not become a 50 MB line). */
 export const MAX_LINE_CHARS = 4096;
 
+/** Bytes of lines waiting for stderr at most; past it lines are counted and left out. */
+export const MAX_QUEUED_BYTES = 1 << 20;
+
 const encoder = new TextEncoder();
-const stderrLine = (line: string) => {
+const queue: Uint8Array[] = [];
+let queuedBytes = 0;
+let dropped = 0;
+let pumping: Promise<void> | undefined;
+
+/**
+ * Lines go to stderr asynchronously: a reader that stops reading (a full pipe) must not stop
+ * sluice, so lines wait in a bounded queue and what does not fit is counted, then reported once
+ * stderr moves again. {@link flushLog} waits for the queue before exit.
+ */
+function stderrLine(line: string): void {
   const bytes = encoder.encode(line + "\n");
-  let written = 0;
-  // Synchronous so that a line printed just before exit is not lost.
-  while (written < bytes.length) written += Deno.stderr.writeSync(bytes.subarray(written));
-};
+  if (queuedBytes + bytes.length > MAX_QUEUED_BYTES) {
+    dropped++;
+    return;
+  }
+  queue.push(bytes);
+  queuedBytes += bytes.length;
+  pumping ??= pump();
+}
+
+async function pump(): Promise<void> {
+  try {
+    while (queue.length > 0) {
+      const bytes = queue[0];
+      let written = 0;
+      while (written < bytes.length) written += await Deno.stderr.write(bytes.subarray(written));
+      queue.shift();
+      queuedBytes -= bytes.length;
+      if (queue.length === 0 && dropped > 0) {
+        const note = encoder.encode(`sluice: ${dropped} log line(s) left out: stderr was not being read\n`);
+        dropped = 0;
+        queue.push(note);
+        queuedBytes += note.length;
+      }
+    }
+  } catch {
+    // stderr is gone (its reader closed it): nothing more can be said there.
+    queue.length = 0;
+    queuedBytes = 0;
+  } finally {
+    pumping = undefined;
+  }
+}
+
+/** Resolves once every line so far reached stderr, or after `timeoutMs` (a reader that never reads). */
+export async function flushLog(timeoutMs = 2000): Promise<void> {
+  if (pumping === undefined) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([pumping, new Promise<void>((resolve) => timer = setTimeout(resolve, timeoutMs))]);
+  clearTimeout(timer);
+}
 
 let threshold = 1;
 let format: LogFormat = "text";

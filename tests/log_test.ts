@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { MAIN, START_FLAGS } from "./_sluice.ts";
 import { cleanLine, configureLog, log, MAX_LINE_CHARS } from "../lib/log.ts";
 
 function capture(level: "debug" | "info" | "warn" | "error", run: () => void): string[] {
@@ -45,4 +46,28 @@ Deno.test("log: json format is one object a line", () => {
   assert.equal(parsed.level, "warn");
   assert.equal(parsed.msg, "disk full");
   assert.ok(!Number.isNaN(Date.parse(parsed.time)));
+});
+
+Deno.test("log: a stderr nobody reads does not stop sluice: it ends its run and exits", async () => {
+  const dir = await Deno.makeTempDir();
+  const input = `${dir}/bad.jsonl`;
+  // 20,000 lines that are not events: a warning each, far more than a pipe holds.
+  await Deno.writeTextFile(input, "not json\n".repeat(20_000));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...START_FLAGS, MAIN, "--input", input, "-o", "none"],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  // Not reading stderr until the run has ended: a blocking writer would never end.
+  const started = Date.now();
+  const status = await child.status;
+  const text = await new Response(child.stderr).text();
+  assert.equal(status.code, 0);
+  assert.ok(Date.now() - started < 30_000);
+  // What the pipe held arrived whole; the rest (the summary among it) waited for a reader that never came.
+  assert.match(text, /^sluice: .*bad\.jsonl:1: not JSON/);
+  assert.ok(text.split("\n").length > 100);
+  await Deno.remove(dir, { recursive: true });
 });
