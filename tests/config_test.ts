@@ -314,6 +314,9 @@ Deno.test("none turns the default stdout table off; other outputs still work, st
   assert.deepEqual(problemsOf({ flags: ["none", "json"] }), [
     '--output none: turns stdout off, so it cannot be combined with "json", which writes there',
   ]);
+  assert.deepEqual(problemsOf({ flags: ["none", "json:/dev/stdout", "table:stderr"] }), [
+    '--output none: turns stdout off, so it cannot be combined with "json:/dev/stdout", which writes there',
+  ]);
   assert.deepEqual(problemsOf({ flags: ["none:/tmp/x"] }), [
     '--output none:/tmp/x: "none" takes no path or value',
   ]);

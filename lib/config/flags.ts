@@ -6,6 +6,7 @@
  * @module
  */
 
+import { standardStream } from "./destinations.ts";
 import { findNamed, isRawMap, type RawMap } from "./raw.ts";
 
 /** What the flags did to the raw object. */
@@ -180,7 +181,7 @@ function applyStreamFlag(raw: RawMap, flag: string, listsFromFlags: Set<string>)
 
 /** Short forms that write to stdout, which `none` turns off (Tracee counts them as a second use of stdout). */
 function writesStdout(added: readonly RawMap[]): boolean {
-  return added.some((entry) => entry.path === "stdout");
+  return added.some((entry) => typeof entry.path === "string" && standardStream(entry.path) === "stdout");
 }
 
 /** Applies every `--output` value to `raw` (mutated), in order. */
