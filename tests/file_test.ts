@@ -142,7 +142,7 @@ Deno.test("a hard link, a folder or another user's file is refused", async () =>
     await Deno.chown(join(dir, "theirs.json"), 4321, 4321);
     await refused(
       join(dir, "theirs.json"),
-      /belongs to user 4321, not to root or the user sluice runs as \(0\)/,
+      /belongs to user 4321, not to root or the user sluice started as \(0\)/,
     );
     await Deno.symlink("/var/log", join(dir, "loglink"));
     await new Deno.Command("chown", { args: ["-h", "4321", join(dir, "loglink")] }).output();
@@ -171,9 +171,9 @@ Deno.test("reopen after a rename (logrotate): every line in exactly one of the t
   await writer.write(makeBatch(0, 5));
   await Deno.rename(path, `${path}.1`);
   await writer.write(makeBatch(5, 3));
-  await destination.reopen();
+  await destination.reopen!();
   await writer.write(makeBatch(8, 4));
-  await destination.reopen();
+  await destination.reopen!();
   await writer.close();
   const rotated = await readLines(`${path}.1`);
   const current = await readLines(path);
@@ -208,7 +208,7 @@ Deno.test("a reopen that finds a link keeps writing to the file it had", async (
   await writer.write(makeBatch(0, 2));
   await Deno.rename(path, `${path}.1`);
   await Deno.symlink("/etc/passwd", path);
-  await destination.reopen();
+  await destination.reopen!();
   await writer.write(makeBatch(2, 2));
   await writer.close();
   assert.deepEqual(await seqs(`${path}.1`), [0, 1, 2, 3]);
