@@ -5,6 +5,7 @@ import { jsonFormatter } from "../lib/format/json.ts";
 import { tableFormatter } from "../lib/format/table.ts";
 import { makeBatch, seqOf } from "./_events.ts";
 import { MAIN, sluice, START_FLAGS } from "./_sluice.ts";
+import { delay, until } from "./_wait.ts";
 
 const ROOT = Deno.uid() === 0;
 
@@ -260,10 +261,6 @@ Deno.test("after shutdown, a reader that stopped reading is given up after the g
   await Deno.remove(dir, { recursive: true });
 });
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 Deno.test("wholeLines counts the lines that landed whole, in bytes", () => {
   const lines = ["ab", "ünï", "c"];
   assert.deepEqual(wholeLines(lines, 0), { lines: 0, bytes: 0 });
@@ -330,14 +327,6 @@ function replayFromStdin(args: string[], stdout: "piped" | "null" = "null") {
 
 async function lineCount(path: string): Promise<number> {
   return await Deno.readTextFile(path).then((text) => text.split("\n").length - 1, () => 0);
-}
-
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await delay(50);
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 Deno.test("sluice: SIGHUP after logrotate's rename starts a new file; nothing lost, nothing twice", async () => {

@@ -8,6 +8,7 @@ import { bpfTest } from "./_bpf.ts";
 import { makeBatch } from "./_events.ts";
 import { rootTest } from "./_root.ts";
 import { startSluice } from "./_sluice.ts";
+import { exists, until } from "./_wait.ts";
 import { capabilityNames, capabilitySet, statusCapabilities } from "../lib/privileges/capabilities.ts";
 import { type Event } from "../lib/events/event.ts";
 
@@ -106,7 +107,7 @@ rootTest(
     assertOnlyKept(await processCredentials(run.pid), kept);
     await Deno.rename(path, `${path}.1`);
     run.kill("SIGHUP");
-    await until(() => Deno.stat(path).then(() => true, () => false), "the new file");
+    await until(() => exists(path), "the new file");
     await run.write(JSON.stringify(makeBatch(1, 1)[0]) + "\n");
     assertOnlyKept(await processCredentials(run.pid), kept);
     await run.endInput();
@@ -152,14 +153,6 @@ rootTest(
     await Deno.remove(dir, { recursive: true });
   },
 );
-
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 rootTest("privileges: --capabilities bypass=true keeps root and every capability", async () => {
   const run = startSluice(["--input", "-", "-o", "none", "--log", "debug", "--capabilities", "bypass=true"], {
