@@ -80,6 +80,8 @@ interface Opening {
   mode: number;
   /** The user trusted besides root: the one sluice started as. */
   trustedUid: number;
+  /** Make missing folders on the way (at start; made later, they would not be root's). */
+  makeFolders: boolean;
   /** Set when reopening: the rotated file's owner and group, who a new file is given to. */
   owner?: Owner;
 }
@@ -170,8 +172,9 @@ function openChecked(opening: Opening): Opened | Pipe {
   for (let attempt = 0; attempt < 3; attempt++) {
     const state = checkOutputPath(path, { trustedUid: opening.trustedUid });
     if (!state.folderExists) {
-      // Made now, a folder would belong to the user sluice runs as, whom no check trusts.
-      if (opening.owner !== undefined) throw new UnsafePathError(`the folder of "${path}" is gone`);
+      if (!opening.makeFolders) {
+        throw new UnsafePathError(`the folder "${dirname(state.path)}" does not exist`);
+      }
       Deno.mkdirSync(dirname(state.path), { recursive: true, mode: 0o750 });
       continue;
     }
@@ -209,7 +212,8 @@ function reopenChecked(opening: Opening, rotated: Opened): Opened {
   return withFileCapabilities(() => {
     // Deno looks an open file's path up again to check its permission: that too needs what is raised.
     const { uid, gid } = rotated.file.statSync();
-    const found = openChecked({ ...opening, owner: { uid: uid!, gid: gid! } });
+    // A folder made now would belong to the user sluice runs as, whom no check trusts.
+    const found = openChecked({ ...opening, makeFolders: false, owner: { uid: uid!, gid: gid! } });
     // openChecked refuses anything but a file when reopening, so there is no pipe here.
     return found as Opened;
   });
@@ -252,6 +256,22 @@ function standardOutput(name: "stdout" | "stderr"): FileOutput {
   };
 }
 
+/**
+ * Opens `path` for appending now, checked as a destination's path is (never through a link,
+ * created with mode 0600 when missing, its folder not made); for sluice's own log. A named pipe
+ * is refused: opening one waits for its reader.
+ */
+export function openCheckedSync(path: string): Deno.FsFile {
+  const found = openChecked({
+    path,
+    mode: DEFAULT_PERMISSIONS,
+    trustedUid: effectiveUid(),
+    makeFolders: false,
+  });
+  if ("pipe" in found) throw new UnsafePathError(`"${path}" is a named pipe: give a file`);
+  return found.file;
+}
+
 /** Opens what a file destination's `path` names, or throws with a message naming it. */
 export async function openFileOutput(path: string, options: FileOutputOptions = {}): Promise<FileOutput> {
   const standard = standardStream(path);
@@ -261,6 +281,7 @@ export async function openFileOutput(path: string, options: FileOutputOptions = 
     path,
     mode: options.permissions ?? DEFAULT_PERMISSIONS,
     trustedUid: effectiveUid(),
+    makeFolders: true,
   };
   const found = openChecked(opening);
   let current = "file" in found ? found : sameFile(
