@@ -33,6 +33,7 @@ const PR_SET_KEEPCAPS = 8;
 const PR_CAPBSET_READ = 23;
 const PR_CAPBSET_DROP = 24;
 const PR_SET_NO_NEW_PRIVS = 38;
+const PR_SET_DUMPABLE = 4;
 const BPF_MAP_LOOKUP_ELEM = 1;
 const EBADF = 9;
 
@@ -146,6 +147,9 @@ function becomeUnprivileged(libc: OsLibc): void {
   check(libc, libc.setresgid(UNPRIVILEGED_ID, UNPRIVILEGED_ID, UNPRIVILEGED_ID), "setresgid");
   check(libc, libc.setresuid(UNPRIVILEGED_ID, UNPRIVILEGED_ID, UNPRIVILEGED_ID), "setresuid");
   check(libc, libc.prctl(PR_SET_KEEPCAPS, 0n, 0n, 0n, 0n), "clearing PR_SET_KEEPCAPS");
+  // Every process running as 65534 could otherwise ptrace a thread that holds no capability
+  // (and through it the main thread) where fs.suid_dumpable=1 left the process dumpable.
+  check(libc, libc.prctl(PR_SET_DUMPABLE, 0n, 0n, 0n, 0n), "PR_SET_DUMPABLE");
 }
 
 /**
