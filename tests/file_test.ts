@@ -5,6 +5,7 @@ import { jsonFormatter } from "../lib/format/json.ts";
 import { tableFormatter } from "../lib/format/table.ts";
 import { makeBatch, seqOf } from "./_events.ts";
 import { MAIN, sluice, START_FLAGS } from "./_sluice.ts";
+import { delay, until } from "./_wait.ts";
 
 const ROOT = Deno.uid() === 0;
 
@@ -142,7 +143,7 @@ Deno.test("a hard link, a folder or another user's file is refused", async () =>
     await Deno.chown(join(dir, "theirs.json"), 4321, 4321);
     await refused(
       join(dir, "theirs.json"),
-      /belongs to user 4321, not to root or the user sluice runs as \(0\)/,
+      /belongs to user 4321, not to root or the user sluice started as \(0\)/,
     );
     await Deno.symlink("/var/log", join(dir, "loglink"));
     await new Deno.Command("chown", { args: ["-h", "4321", join(dir, "loglink")] }).output();
@@ -171,9 +172,9 @@ Deno.test("reopen after a rename (logrotate): every line in exactly one of the t
   await writer.write(makeBatch(0, 5));
   await Deno.rename(path, `${path}.1`);
   await writer.write(makeBatch(5, 3));
-  await destination.reopen();
+  await destination.reopen!();
   await writer.write(makeBatch(8, 4));
-  await destination.reopen();
+  await destination.reopen!();
   await writer.close();
   const rotated = await readLines(`${path}.1`);
   const current = await readLines(path);
@@ -208,7 +209,7 @@ Deno.test("a reopen that finds a link keeps writing to the file it had", async (
   await writer.write(makeBatch(0, 2));
   await Deno.rename(path, `${path}.1`);
   await Deno.symlink("/etc/passwd", path);
-  await destination.reopen();
+  await destination.reopen!();
   await writer.write(makeBatch(2, 2));
   await writer.close();
   assert.deepEqual(await seqs(`${path}.1`), [0, 1, 2, 3]);
@@ -259,10 +260,6 @@ Deno.test("after shutdown, a reader that stopped reading is given up after the g
   (await reader).close();
   await Deno.remove(dir, { recursive: true });
 });
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 Deno.test("wholeLines counts the lines that landed whole, in bytes", () => {
   const lines = ["ab", "ünï", "c"];
@@ -330,14 +327,6 @@ function replayFromStdin(args: string[], stdout: "piped" | "null" = "null") {
 
 async function lineCount(path: string): Promise<number> {
   return await Deno.readTextFile(path).then((text) => text.split("\n").length - 1, () => 0);
-}
-
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await delay(50);
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 Deno.test("sluice: SIGHUP after logrotate's rename starts a new file; nothing lost, nothing twice", async () => {

@@ -112,6 +112,21 @@ Deno.test("--log: a bad value or a log file that cannot be opened is a usage err
   }
 });
 
+Deno.test("--log file=: a link planted at the path is refused and its target left as it was; a new log is 0600", async () => {
+  const dir = await Deno.makeTempDir();
+  const victim = `${dir}/victim`;
+  await Deno.writeTextFile(victim, "precious\n");
+  await Deno.symlink(victim, `${dir}/sluice.log`);
+  const planted = await startSluice(["--input", "/dev/null", "--log", `file=${dir}/sluice.log`]).done();
+  assert.equal(planted.code, 2);
+  assert.match(planted.lines.join("\n"), /--log file=.*sluice\.log: cannot open it: .*is a symbolic link/);
+  assert.equal(await Deno.readTextFile(victim), "precious\n");
+  const fresh = await startSluice(["--input", "/dev/null", "--log", `file=${dir}/fresh.log`]).done();
+  assert.equal(fresh.code, 0, fresh.lines.join("\n"));
+  assert.equal((await Deno.stat(`${dir}/fresh.log`)).mode! & 0o777, 0o600);
+  await Deno.remove(dir, { recursive: true });
+});
+
 bpfTest("--log debug: libbpf's own log comes through the reporter", async () => {
   const run = startSluice(["-e", "execve", "-o", "none", "--log", "debug", "--log", "format=json"]);
   await run.line(/capabilities:/);

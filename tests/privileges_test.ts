@@ -4,24 +4,13 @@
  */
 
 import assert from "node:assert/strict";
-import { bpfTest, REQUIRED } from "./_bpf.ts";
+import { bpfTest } from "./_bpf.ts";
 import { makeBatch } from "./_events.ts";
+import { rootTest } from "./_root.ts";
 import { startSluice } from "./_sluice.ts";
+import { exists, until } from "./_wait.ts";
 import { capabilityNames, capabilitySet, statusCapabilities } from "../lib/privileges/capabilities.ts";
 import { type Event } from "../lib/events/event.ts";
-
-const ROOT = Deno.uid() === 0;
-
-/** A test that needs root but not the kernel: skipped with a reason when not root, failing under CI. */
-function rootTest(name: string, fn: () => Promise<void>): void {
-  if (ROOT) Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
-  else if (REQUIRED) {
-    Deno.test(name, () => assert.fail("SLUICE_REQUIRE_BPF=1 but the tests do not run as root"));
-  } else {
-    console.log(`skipping "${name}": not root`);
-    Deno.test({ name, ignore: true, fn });
-  }
-}
 
 interface Credentials {
   uids: number[];
@@ -54,35 +43,116 @@ async function processCredentials(pid: number): Promise<{ process: Credentials; 
   return { process: credentials(process), threads: threads.map(credentials) };
 }
 
-function assertOnlyKept(found: { process: Credentials; threads: Credentials[] }, kept: bigint): void {
+/** What the main thread keeps: in effect, and permitted (in effect plus what it holds in reserve). */
+interface Kept {
+  effective: bigint;
+  permitted: bigint;
+}
+
+function assertOnlyKept(found: { process: Credentials; threads: Credentials[] }, kept: Kept): void {
   const { process, threads } = found;
   assert.deepEqual(process.uids, [65534, 65534, 65534, 65534]);
-  assert.equal(capabilityNames(process.caps.effective), capabilityNames(kept), "CapEff");
-  assert.equal(capabilityNames(process.caps.permitted), capabilityNames(kept), "CapPrm");
-  assert.equal(capabilityNames(process.caps.bounding), capabilityNames(kept), "CapBnd");
+  assert.equal(capabilityNames(process.caps.effective), capabilityNames(kept.effective), "CapEff");
+  assert.equal(capabilityNames(process.caps.permitted), capabilityNames(kept.permitted), "CapPrm");
+  assert.equal(capabilityNames(process.caps.bounding), capabilityNames(kept.permitted), "CapBnd");
   assert.equal(process.caps.inheritable | process.caps.ambient, 0n, "CapInh and CapAmb");
   assert.ok(process.noNewPrivs, "NoNewPrivs");
   assert.ok(threads.length > 3, `Deno runs several threads (${threads.length})`);
   for (const thread of threads) {
     assert.deepEqual(thread.uids, [65534, 65534, 65534, 65534]);
     assert.equal(
-      thread.caps.permitted & ~kept,
+      thread.caps.permitted & ~kept.permitted,
       0n,
       `a thread kept ${capabilityNames(thread.caps.permitted)}`,
+    );
+    assert.equal(
+      thread.caps.effective & ~kept.effective,
+      0n,
+      `a thread has ${capabilityNames(thread.caps.effective)} in effect`,
     );
   }
 }
 
-rootTest("privileges: a replay keeps no capability on any thread and runs as uid 65534", async () => {
-  const run = startSluice(["--input", "-", "-o", "json:/dev/null", "--log", "debug"], { stdin: true });
-  await run.write(JSON.stringify(makeBatch(0, 1)[0]) + "\n");
-  assert.equal(await run.line(/capabilities:/), "sluice: capabilities: running as uid 65534 with none");
-  assertOnlyKept(await processCredentials(run.pid), 0n);
-  await run.endInput();
-  const { code, lines } = await run.done();
-  assert.equal(code, 0, lines.join("\n"));
-  assert.ok(lines.includes("sluice: stream default-stream: matched 1, delivered 1, dropped 0, failed 0"));
-});
+const NONE: Kept = { effective: 0n, permitted: 0n };
+/** What reopening a file needs, held in reserve. */
+const FILE_RESERVE = capabilitySet("chown", "dac_override");
+
+rootTest(
+  "privileges: a replay to /dev/null keeps no capability on any thread and runs as uid 65534",
+  async () => {
+    const run = startSluice(["--input", "-", "-o", "json:/dev/null", "--log", "debug"], { stdin: true });
+    await run.write(JSON.stringify(makeBatch(0, 1)[0]) + "\n");
+    assert.equal(await run.line(/capabilities:/), "sluice: capabilities: running as uid 65534 with none");
+    assertOnlyKept(await processCredentials(run.pid), NONE);
+    await run.endInput();
+    const { code, lines } = await run.done();
+    assert.equal(code, 0, lines.join("\n"));
+    assert.ok(lines.includes("sluice: stream default-stream: matched 1, delivered 1, dropped 0, failed 0"));
+  },
+);
+
+rootTest(
+  "privileges: a replay to a file holds cap_chown,cap_dac_override in reserve, in effect only while SIGHUP reopens",
+  async () => {
+    // makeTempDir's folder is root's, mode 0700: user 65534 can neither enter nor write it.
+    const dir = await Deno.makeTempDir();
+    const path = `${dir}/events.json`;
+    const run = startSluice(["--input", "-", "-o", `json:${path}`, "--log", "debug"], { stdin: true });
+    await run.write(JSON.stringify(makeBatch(0, 1)[0]) + "\n");
+    assert.match(
+      await run.line(/capabilities:/),
+      /^sluice: capabilities: running as uid 65534 with none; raised only to reopen a file: cap_chown,cap_dac_override \(cap_dac_override: creating the new file .*; cap_chown: giving the new file to the rotated file's owner and group\)$/,
+    );
+    const kept = { effective: 0n, permitted: FILE_RESERVE };
+    assertOnlyKept(await processCredentials(run.pid), kept);
+    await Deno.rename(path, `${path}.1`);
+    run.kill("SIGHUP");
+    await until(() => exists(path), "the new file");
+    await run.write(JSON.stringify(makeBatch(1, 1)[0]) + "\n");
+    assertOnlyKept(await processCredentials(run.pid), kept);
+    await run.endInput();
+    const { code, lines } = await run.done();
+    assert.equal(code, 0, lines.join("\n"));
+    assert.equal((await Deno.readTextFile(path)).trimEnd().split("\n").length, 1);
+    assert.equal((await Deno.stat(path)).uid, 0);
+    await Deno.remove(dir, { recursive: true });
+  },
+);
+
+rootTest(
+  "privileges: --capabilities drop= gives up the reserve too; a reopen then keeps the old file",
+  async () => {
+    const dir = await Deno.makeTempDir();
+    const path = `${dir}/events.json`;
+    const run = startSluice(
+      [
+        "--input",
+        "-",
+        "-o",
+        `json:${path}`,
+        "--log",
+        "debug",
+        "--capabilities",
+        "drop=cap_dac_override,cap_chown",
+      ],
+      { stdin: true },
+    );
+    await run.write(JSON.stringify(makeBatch(0, 1)[0]) + "\n");
+    assert.equal(await run.line(/capabilities:/), "sluice: capabilities: running as uid 65534 with none");
+    assertOnlyKept(await processCredentials(run.pid), NONE);
+    await Deno.rename(path, `${path}.1`);
+    run.kill("SIGHUP");
+    assert.match(
+      await run.line(/cannot reopen/),
+      /cannot reopen .*events\.json: .*; still writing to the file opened before$/,
+    );
+    await run.write(JSON.stringify(makeBatch(1, 1)[0]) + "\n");
+    await run.endInput();
+    assert.equal((await run.done()).code, 0);
+    assert.equal((await Deno.readTextFile(`${path}.1`)).trimEnd().split("\n").length, 2);
+    await Deno.remove(dir, { recursive: true });
+  },
+);
 
 rootTest("privileges: --capabilities bypass=true keeps root and every capability", async () => {
   const run = startSluice(["--input", "-", "-o", "none", "--log", "debug", "--capabilities", "bypass=true"], {
@@ -99,7 +169,7 @@ rootTest("privileges: --capabilities bypass=true keeps root and every capability
 });
 
 /** Traces openat of a uid-1000 shell started before sluice; returns that openat and the kept set. */
-async function traceOtherUser(extra: string[]): Promise<{ event: Event | undefined; kept: bigint }> {
+async function traceOtherUser(extra: string[]): Promise<{ event: Event | undefined; kept: Kept }> {
   const dir = await Deno.makeTempDir();
   await Deno.chmod(dir, 0o777);
   const target = `${dir}/written`;
@@ -129,11 +199,11 @@ async function traceOtherUser(extra: string[]): Promise<{ event: Event | undefin
     "debug",
     ...extra,
   ]);
-  let kept: bigint;
+  let kept: Kept;
   try {
     await run.line(/capabilities: running as uid/);
     const found = await processCredentials(run.pid);
-    kept = found.process.caps.permitted;
+    kept = { effective: found.process.caps.effective, permitted: found.process.caps.permitted };
     assertOnlyKept(found, kept);
     const writer = shell.stdin.getWriter();
     await writer.write(new TextEncoder().encode("go\n"));
@@ -154,14 +224,15 @@ async function traceOtherUser(extra: string[]): Promise<{ event: Event | undefin
 }
 
 bpfTest(
-  "privileges: tracing the kernel keeps cap_sys_ptrace only, which resolves other users' executables",
+  "privileges: tracing the kernel to a file keeps cap_sys_ptrace in effect (it resolves other users' executables) and the file reserve",
   async () => {
     const { event, kept } = await traceOtherUser([]);
     const expected = capabilitySet("sys_ptrace");
     assert.ok(
-      kept === expected || kept === (expected | capabilitySet("bpf")),
-      `kept ${capabilityNames(kept)}; cap_bpf only where this kernel gates bpf()`,
+      kept.effective === expected || kept.effective === (expected | capabilitySet("bpf")),
+      `kept ${capabilityNames(kept.effective)} in effect; cap_bpf only where this kernel gates bpf()`,
     );
+    assert.equal(capabilityNames(kept.permitted), capabilityNames(kept.effective | FILE_RESERVE));
     assert.ok(event, "the uid-1000 shell's openat was traced");
     assert.equal(event.workload?.process?.executable?.path, await Deno.realPath("/bin/sh"));
   },
@@ -171,7 +242,7 @@ bpfTest(
   "privileges: without cap_sys_ptrace other users' executables still come from the kernel",
   async () => {
     const { event, kept } = await traceOtherUser(["--capabilities", "drop=cap_sys_ptrace"]);
-    assert.equal(kept & capabilitySet("sys_ptrace"), 0n);
+    assert.equal(kept.permitted & capabilitySet("sys_ptrace"), 0n);
     assert.ok(event, "the uid-1000 shell's openat was traced");
     assert.equal(event.workload?.process?.executable?.path, await Deno.realPath("/bin/sh"));
   },

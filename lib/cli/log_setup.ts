@@ -5,18 +5,21 @@
  * @module
  */
 
+import { openCheckedSync } from "../destinations/file_output.ts";
 import { configureLog } from "../log.ts";
 import { UsageError } from "./args.ts";
 import type { LogSettings } from "./log_flags.ts";
 
 /**
- * Creates (or truncates, as Tracee does) `path` and returns a line sink. Throws
- * {@link UsageError} with the path and the reason when it cannot be opened.
+ * Creates (or truncates, as Tracee does) `path` and returns a line sink. The path is checked as
+ * a file destination's is, since sluice starts as root. Throws {@link UsageError} with the path
+ * and the reason when it cannot be opened.
  */
 export function openLogFile(path: string): (line: string) => void {
   let file: Deno.FsFile;
   try {
-    file = Deno.openSync(path, { write: true, create: true, truncate: true });
+    file = openCheckedSync(path);
+    if (file.statSync().isFile) file.truncateSync(0);
   } catch (error) {
     throw new UsageError(`--log file=${path}: cannot open it: ${(error as Error).message}`);
   }

@@ -13,10 +13,11 @@ import type { Router } from "../streams/router.ts";
 import type { Plan } from "./plan.ts";
 import { revokePermissions, unneededOnceStarted } from "./permissions.ts";
 
-/** The parts of a run the server reads. */
+/** The parts of a run the server reads, and whether a file destination can be reopened (SIGHUP). */
 export interface OpenRun {
   router: Router;
   source: EventSource;
+  reopensFiles: boolean;
 }
 
 /** A run being operated: push events into `router`; `close` stops the server. */
@@ -42,7 +43,10 @@ export async function operate(plan: Plan, run: OpenRun): Promise<Operated> {
     });
   }
   try {
-    restrictPrivileges(plan.options.capabilities, { kernel: plan.options.input === undefined });
+    restrictPrivileges(plan.options.capabilities, {
+      kernel: plan.options.input === undefined,
+      reopensFiles: run.reopensFiles,
+    });
     revokePermissions(unneededOnceStarted(plan.options));
   } catch (error) {
     await service?.close();

@@ -121,7 +121,8 @@ export async function startRun(plan: Plan): Promise<number> {
   }
   let operated: Operated;
   try {
-    operated = await operate(plan, { router, source });
+    const reopensFiles = [...destinations.values()].some((destination) => destination.reopen !== undefined);
+    operated = await operate(plan, { router, source, reopensFiles });
   } catch (error) {
     log.error((error as Error).message);
     source.stop();

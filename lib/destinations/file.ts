@@ -47,9 +47,6 @@ export interface FileDestinationOptions {
   pipeOpenTimeoutMs?: number;
 }
 
-/** A file destination: `reopen` starts a new file at the same path (logrotate's SIGHUP). */
-export type FileDestination = Required<Destination>;
-
 const encoder = new TextEncoder();
 
 /** How many of `lines` (each written followed by a newline) landed whole in the first `written` bytes. */
@@ -63,11 +60,14 @@ export function wholeLines(lines: readonly string[], written: number): { lines: 
   return { lines: lines.length, bytes };
 }
 
-/** Opens the output (creating its folders) and returns the destination writing to it. */
+/**
+ * Opens the output (creating its folders) and returns the destination writing to it; for a
+ * regular file, its `reopen` starts a new file at the same path (logrotate's SIGHUP).
+ */
 export async function createFileDestination(
   name: string,
   options: FileDestinationOptions,
-): Promise<FileDestination> {
+): Promise<Destination> {
   const { formatter, path } = options;
   const output: FileOutput = await openFileOutput(path, options);
   const ledger = new Ledger();
@@ -212,12 +212,15 @@ export async function createFileDestination(
     },
   };
 
+  const destination = sinkDestination(name, sink, ledger);
+  const reopenOutput = output.reopen;
+  if (reopenOutput === undefined) return destination;
   const reopen = (): Promise<void> => {
     flush();
-    writing = writing.then(async () => {
+    writing = writing.then(() => {
       if (abandoned || closed) return;
       try {
-        if (await output.reopen()) addHeader();
+        if (reopenOutput()) addHeader();
       } catch (error) {
         const reason = (error as Error).message;
         warn(
@@ -227,5 +230,5 @@ export async function createFileDestination(
     });
     return bounded(writing);
   };
-  return { ...sinkDestination(name, sink, ledger), reopen };
+  return { ...destination, reopen };
 }

@@ -7,12 +7,20 @@
  * when missing. An existing file is never truncated: a run that fails to start leaves it as it
  * was, and a rotated file receives nothing twice. (Tracee truncates on open; sluice appends.)
  *
+ * A reopen comes after sluice has left root (lib/privileges/), and is built for that: it trusts
+ * only root and the user sluice started as, runs synchronously on the main thread with the
+ * capabilities held for it raised there alone, and gives a file it creates to the rotated
+ * file's owner before any other process can open it (lib/os/unseen_file.ts).
+ *
  * @module
  */
 
 import { dirname } from "node:path";
 import { standardStream } from "../config/destinations.ts";
-import { checkOutputPath, UnsafePathError } from "./output_path.ts";
+import { reachableLibc } from "../os/libc.ts";
+import { createUnseenFile, NoUnnamedFiles, type Owner } from "../os/unseen_file.ts";
+import { withFileCapabilities } from "../privileges/mod.ts";
+import { checkOutputPath, effectiveUid, UnsafePathError } from "./output_path.ts";
 
 /** Mode of a file sluice creates when the destination sets no `permissions`. */
 export const DEFAULT_PERMISSIONS = 0o600;
@@ -52,10 +60,10 @@ export interface FileOutput {
   /** Removes the last `count` bytes written (a partial line) where the output allows it (a file). */
   dropTail(count: number): Promise<void>;
   /**
-   * Opens the path again (after logrotate renamed it); true when a new file is now written.
-   * Throws, keeping the old file, when the path cannot be opened.
+   * Regular files only: opens the path again (after logrotate renamed the file); true when a
+   * new file is now written. Throws, keeping the old file, when the path cannot be opened.
    */
-  reopen(): Promise<boolean>;
+  reopen?(): boolean;
   close(): void;
 }
 
@@ -63,6 +71,25 @@ export interface FileOutput {
 interface Opened {
   file: Deno.FsFile;
   info: Deno.FileInfo;
+}
+
+/** How a path is opened, at start or again on SIGHUP. */
+interface Opening {
+  path: string;
+  /** Mode of a file sluice creates. */
+  mode: number;
+  /** The user trusted besides root: the one sluice started as. */
+  trustedUid: number;
+  /** Make missing folders on the way (at start; made later, they would not be root's). */
+  makeFolders: boolean;
+  /** Set when reopening: the rotated file's owner and group, who a new file is given to. */
+  owner?: Owner;
+}
+
+/** A named pipe found at the path: opening it waits for its reader, so it is opened apart. */
+interface Pipe {
+  pipe: Deno.FileInfo;
+  path: string;
 }
 
 async function openPipe(path: string, timeoutMs: number): Promise<Deno.FsFile> {
@@ -89,48 +116,107 @@ async function openPipe(path: string, timeoutMs: number): Promise<Deno.FsFile> {
   }
 }
 
-/** Opens `path` after checking it, creating it (and its folders) when missing. */
-async function openChecked(path: string, options: FileOutputOptions): Promise<Opened> {
+/** `file`, opened at `path` where `checked` was found, or an error when it is another file now. */
+function sameFile(file: Deno.FsFile, checked: Deno.FileInfo, path: string): Opened {
+  const info = file.statSync();
+  if (info.dev !== checked.dev || info.ino !== checked.ino) {
+    file.close();
+    throw new UnsafePathError(`"${path}" was replaced while sluice opened it`);
+  }
+  return { file, info };
+}
+
+/** Creates `path` by name (`O_EXCL`, which never follows a link); undefined when it exists meanwhile. */
+function createByName(path: string, mode: number): Deno.FsFile | undefined {
+  try {
+    return Deno.openSync(path, { write: true, append: true, createNew: true, mode });
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return undefined;
+    throw error;
+  }
+}
+
+/** Creates the missing file at `path`; undefined when something appeared there meanwhile. */
+function createFile(opening: Opening, path: string): Deno.FsFile | undefined {
+  const { owner, mode } = opening;
+  // At start sluice is still the user it started as, who is to own what it creates.
+  if (owner === undefined) return createByName(path, mode);
+  const libc = reachableLibc();
+  if (libc !== undefined) {
+    try {
+      return createUnseenFile(libc, path, { mode, owner });
+    } catch (error) {
+      if (!(error instanceof NoUnnamedFiles)) throw error;
+      if (owner.uid !== effectiveUid()) {
+        throw new Error(
+          `${error.message}: have logrotate create the new file (its create directive) or use copytruncate`,
+        );
+      }
+    }
+  } else if (owner.uid !== effectiveUid()) {
+    throw new Error(`cannot give a new file to user ${owner.uid} without libc: grant --allow-ffi`);
+  }
+  // The rotated file was sluice's own user's too: no one else gains anything from seeing it first.
+  return createByName(path, mode);
+}
+
+/**
+ * Checks `path` and opens what is there, creating it (and, at start, its folders) when missing.
+ * Synchronous, so that on a reopen every system call runs on the thread whose capabilities
+ * were raised for it. A named pipe is returned unopened.
+ */
+function openChecked(opening: Opening): Opened | Pipe {
+  const { path } = opening;
   // A file or folder may appear between the check and the open (another process creating
   // it): then check again, a few times at most.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const state = checkOutputPath(path);
+    const state = checkOutputPath(path, { trustedUid: opening.trustedUid });
     if (!state.folderExists) {
+      if (!opening.makeFolders) {
+        throw new UnsafePathError(`the folder "${dirname(state.path)}" does not exist`);
+      }
       Deno.mkdirSync(dirname(state.path), { recursive: true, mode: 0o750 });
       continue;
     }
     const existing = state.existing;
     if (existing === undefined) {
-      try {
-        // createNew is O_CREAT|O_EXCL, which never follows a link.
-        const mode = options.permissions ?? DEFAULT_PERMISSIONS;
-        const file = await Deno.open(state.path, { write: true, append: true, createNew: true, mode });
-        return { file, info: await file.stat() };
-      } catch (error) {
-        if (error instanceof Deno.errors.AlreadyExists) continue;
-        throw error;
-      }
+      const file = createFile(opening, state.path);
+      if (file !== undefined) return { file, info: file.statSync() };
+      continue;
     }
-    const file = existing.isFifo
-      ? await openPipe(state.path, options.pipeOpenTimeoutMs ?? PIPE_OPEN_TIMEOUT_MS)
-      : await Deno.open(state.path, { write: true, append: true });
-    const info = await file.stat();
-    if (info.dev !== existing.dev || info.ino !== existing.ino) {
-      file.close();
-      throw new UnsafePathError(`"${path}" was replaced while sluice opened it; start again`);
+    // Opening a device or a pipe may have effects of its own; only a file is reopened.
+    if (opening.owner !== undefined && !existing.isFile) {
+      throw new UnsafePathError(`"${path}" is not a regular file any more`);
     }
-    return { file, info };
+    if (existing.isFifo) return { pipe: existing, path: state.path };
+    return sameFile(Deno.openSync(state.path, { write: true, append: true }), existing, path);
   }
   throw new UnsafePathError(`"${path}" keeps changing while sluice opens it; start again`);
 }
 
-async function lock(opened: Opened, path: string): Promise<void> {
+function lock(opened: Opened, path: string): void {
   if (!opened.info.isFile) return;
-  if (await opened.file.tryLock(true)) return;
+  if (opened.file.tryLockSync(true)) return;
   opened.file.close();
   throw new Error(
     `another process holds the lock on "${path}" (another sluice writing there?): give each run its own file`,
   );
+}
+
+/**
+ * Opens the path again after logrotate renamed the file: a file there now, or a new one given
+ * to the rotated file's owner. Runs with the capabilities held for it raised (lib/privileges/),
+ * as sluice no longer runs as the user it started as.
+ */
+function reopenChecked(opening: Opening, rotated: Opened): Opened {
+  return withFileCapabilities(() => {
+    // Deno looks an open file's path up again to check its permission: that too needs what is raised.
+    const { uid, gid } = rotated.file.statSync();
+    // A folder made now would belong to the user sluice runs as, whom no check trusts.
+    const found = openChecked({ ...opening, makeFolders: false, owner: { uid: uid!, gid: gid! } });
+    // openChecked refuses anything but a file when reopening, so there is no pipe here.
+    return found as Opened;
+  });
 }
 
 /** Something bytes can be written to. */
@@ -166,37 +252,69 @@ function standardOutput(name: "stdout" | "stderr"): FileOutput {
   return {
     ...pieceWriter(() => stream, () => PIPE_PIECE_BYTES),
     dropTail: () => Promise.resolve(),
-    reopen: () => Promise.resolve(false),
     close: () => {},
   };
+}
+
+/**
+ * Opens `path` for appending now, checked as a destination's path is (never through a link,
+ * created with mode 0600 when missing, its folder not made); for sluice's own log. A named pipe
+ * is refused: opening one waits for its reader.
+ */
+export function openCheckedSync(path: string): Deno.FsFile {
+  const found = openChecked({
+    path,
+    mode: DEFAULT_PERMISSIONS,
+    trustedUid: effectiveUid(),
+    makeFolders: false,
+  });
+  if ("pipe" in found) throw new UnsafePathError(`"${path}" is a named pipe: give a file`);
+  return found.file;
 }
 
 /** Opens what a file destination's `path` names, or throws with a message naming it. */
 export async function openFileOutput(path: string, options: FileOutputOptions = {}): Promise<FileOutput> {
   const standard = standardStream(path);
   if (standard !== undefined) return standardOutput(standard);
-  let current = await openChecked(path, options);
-  await lock(current, path);
-  return {
+  // Judged now, at start: later sluice may run as another user, whom no check should trust.
+  const opening: Opening = {
+    path,
+    mode: options.permissions ?? DEFAULT_PERMISSIONS,
+    trustedUid: effectiveUid(),
+    makeFolders: true,
+  };
+  const found = openChecked(opening);
+  let current = "file" in found ? found : sameFile(
+    await openPipe(found.path, options.pipeOpenTimeoutMs ?? PIPE_OPEN_TIMEOUT_MS),
+    found.pipe,
+    path,
+  );
+  lock(current, path);
+  const output: FileOutput = {
     ...pieceWriter(() => current.file, () => current.info.isFifo ? PIPE_PIECE_BYTES : Infinity),
     async dropTail(count) {
       if (!current.info.isFile || count <= 0) return;
-      const { size } = await current.file.stat();
+      // Not stat(): Deno checks the path's read permission first, looking the path up again,
+      // which user 65534 cannot do in a folder only root may enter.
+      const size = await current.file.seek(0, Deno.SeekMode.End);
       await current.file.truncate(Math.max(0, size - count));
-    },
-    async reopen() {
-      if (!current.info.isFile) return false;
-      const next = await openChecked(path, options);
-      if (next.info.dev === current.info.dev && next.info.ino === current.info.ino) {
-        next.file.close();
-        return false;
-      }
-      await lock(next, path);
-      const old = current;
-      current = next;
-      old.file.close();
-      return true;
     },
     close: () => current.file.close(),
   };
+  if (!current.info.isFile) return output;
+  // A reopen creates through libc: open it while FFI is still granted (a replay gives FFI up once started).
+  reachableLibc();
+  output.reopen = () => {
+    const next = reopenChecked(opening, current);
+    if (next.info.dev === current.info.dev && next.info.ino === current.info.ino) {
+      next.file.close();
+      return false;
+    }
+    lock(next, path);
+    const old = current;
+    current = next;
+    old.file.close();
+    return true;
+  };
+  return output;
 }

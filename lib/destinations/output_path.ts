@@ -1,19 +1,23 @@
 /**
- * Whether a file destination's path is safe to write as the user sluice runs as (often root):
+ * Whether a file destination's path is safe to write as the user sluice started as (often root):
  * nobody else can make it point somewhere else, now or while sluice opens it.
  *
  * - Every folder on the way (symbolic links followed, as the kernel would) may be changed only
- *   by root or by sluice's own user: not writable by others, nor by a group other than root's,
- *   unless it is sticky and owned by root (`/tmp`), where others cannot rename or remove what
- *   they do not own. This is logrotate's rule for the folders it writes in, plus the owner.
+ *   by root or by the user sluice started as: not writable by others, nor by a group other than
+ *   root's, unless it is sticky and owned by root (`/tmp`), where others cannot rename or remove
+ *   what they do not own. This is logrotate's rule for the folders it writes in, plus the owner.
  * - The file itself, when it exists, is not a symbolic link, has one name (no hard link to
- *   `/etc/shadow`), and belongs to root or to sluice's user; it is a regular file, a named
- *   pipe or a character device (`/dev/null`).
+ *   `/etc/shadow`), and belongs to root or to that user; it is a regular file, a named pipe or a
+ *   character device (`/dev/null`).
  *
- * Together these leave no window: what was checked can only be changed by root or by sluice's
- * own user between the check and the open, and the opener compares the opened file with the
- * checked one. Deno's `open` has no `O_NOFOLLOW`; doing it through libc would need FFI, which a
- * replay must not be granted.
+ * Together these leave no window: what was checked can only be changed by root or by that user
+ * between the check and the open, and the opener compares the opened file with the checked one.
+ * Deno's `open` has no `O_NOFOLLOW`; doing it through libc would need FFI, which a replay must
+ * not be granted.
+ *
+ * "That user" is the one sluice started as, not the one it runs as later: once a root sluice has
+ * dropped to user 65534 (`nobody`), a file or folder of `nobody`'s could be changed by every
+ * other process running as `nobody`, so a reopen still trusts only root.
  *
  * @module
  */
@@ -39,8 +43,8 @@ const MAX_LINKS = 40;
 
 const STICKY = 0o1000;
 
-/** The user sluice runs as: files it writes must belong to it or to root. */
-function effectiveUid(): number {
+/** The user sluice runs as now; at start, the one whose files and folders are trusted. */
+export function effectiveUid(): number {
   try {
     return process.geteuid?.() ?? 0;
   } catch (error) {
@@ -129,7 +133,7 @@ function fileProblem(path: string, info: Deno.FileInfo, uid: number): string | u
     return `"${path}" is neither a file, a named pipe nor a character device`;
   }
   if (!ownedSafely(info, uid)) {
-    return `"${path}" belongs to user ${info.uid}, not to root or the user sluice runs as (${uid}): ` +
+    return `"${path}" belongs to user ${info.uid}, not to root or the user sluice started as (${uid}): ` +
       "remove it or give another path";
   }
   if (info.isFile && (info.nlink ?? 1) > 1) {
@@ -139,13 +143,19 @@ function fileProblem(path: string, info: Deno.FileInfo, uid: number): string | u
   return undefined;
 }
 
+/** Options of {@link checkOutputPath}. */
+export interface CheckOptions {
+  /** The user trusted besides root: the one sluice started as. @default {the user sluice runs as} */
+  trustedUid?: number;
+}
+
 /**
  * Checks `path` (relative to the working folder) and returns what is there. Throws
  * {@link UnsafePathError} when writing there could be turned against the host.
  */
-export function checkOutputPath(path: string): PathState {
+export function checkOutputPath(path: string, options: CheckOptions = {}): PathState {
   const absolute = resolve(path);
-  const uid = effectiveUid();
+  const uid = options.trustedUid ?? effectiveUid();
   const folderExists = checkFolders(dirname(absolute), uid);
   const existing = folderExists ? lstat(absolute) : undefined;
   if (existing === undefined) return { path: absolute, folderExists };

@@ -11,10 +11,15 @@
  * then keeps exactly the needed set: no thread is left with more, and threads started later
  * inherit the main thread's sets.
  *
+ * Some capabilities are needed only now and then (reopening a file after logrotate): the main
+ * thread keeps those permitted but not effective, and raises them only around that work
+ * (`raise.ts`). Threads Deno starts later copy the main thread's sets, so they get no more than
+ * the always-effective ones in effect either.
+ *
  * @module
  */
 
-import { errnoText, lastErrno, type OsLibc, osLibc } from "../os/libc.ts";
+import { arch, errnoText, lastErrno, type OsLibc, osLibc } from "../os/libc.ts";
 import { capabilityBit, capabilityNames } from "./capabilities.ts";
 
 /** The user (and group) sluice runs as after the drop: `nobody`/`nogroup` on Debian. */
@@ -28,7 +33,7 @@ const PR_SET_KEEPCAPS = 8;
 const PR_CAPBSET_READ = 23;
 const PR_CAPBSET_DROP = 24;
 const PR_SET_NO_NEW_PRIVS = 38;
-const SYS_BPF = 321;
+const PR_SET_DUMPABLE = 4;
 const BPF_MAP_LOOKUP_ELEM = 1;
 const EBADF = 9;
 
@@ -57,7 +62,8 @@ export function readCapabilities(libc: OsLibc = osLibc()): ThreadCapabilities {
   return { effective: set(0), permitted: set(4), inheritable: set(8) };
 }
 
-function writeCapabilities(libc: OsLibc, sets: ThreadCapabilities, step: string): void {
+/** Sets the calling thread's capability sets (capset); false when refused (errno says why). */
+export function setCapabilities(libc: OsLibc, sets: ThreadCapabilities): boolean {
   const data = new Uint8Array(24);
   const view = new DataView(data.buffer);
   const put = (offset: number, set: bigint) => {
@@ -67,7 +73,11 @@ function writeCapabilities(libc: OsLibc, sets: ThreadCapabilities, step: string)
   put(0, sets.effective);
   put(4, sets.permitted);
   put(8, sets.inheritable);
-  if (libc.capset(header(), data) !== 0) fail(libc, step);
+  return libc.capset(header(), data) === 0;
+}
+
+function writeCapabilities(libc: OsLibc, sets: ThreadCapabilities, step: string): void {
+  if (!setCapabilities(libc, sets)) fail(libc, step);
 }
 
 function fail(libc: OsLibc, step: string): never {
@@ -93,16 +103,26 @@ export function bpfCallsNeedCapability(libc: OsLibc = osLibc()): boolean {
   writeCapabilities(libc, { ...before, effective: before.effective & ~gate }, "lowering cap_bpf for a probe");
   const attr = new Uint8Array(32);
   new DataView(attr.buffer).setUint32(0, 0xffffffff, true);
-  const result = libc.syscall(BigInt(SYS_BPF), BigInt(BPF_MAP_LOOKUP_ELEM), attr, BigInt(attr.length));
+  const result = libc.syscall(arch.SYS_BPF, BigInt(BPF_MAP_LOOKUP_ELEM), attr, BigInt(attr.length));
   const code = lastErrno(libc);
   writeCapabilities(libc, before, "restoring capabilities after the probe");
   return result < 0n && code !== EBADF;
 }
 
+/** What {@link dropPrivileges} keeps: every other capability goes. */
+export interface Keep {
+  /** Capabilities the main thread keeps in effect. */
+  effective: bigint;
+  /** Capabilities the main thread keeps permitted but not in effect, raised only for the work that needs them. */
+  onDemand: bigint;
+}
+
 /** What {@link dropPrivileges} left. */
 export interface DropResult {
-  /** The capabilities the main thread kept (effective = permitted = bounding). */
-  kept: bigint;
+  /** The capabilities the main thread kept in effect (of those asked for, the ones the process had). */
+  effective: bigint;
+  /** The capabilities kept permitted but not in effect. */
+  onDemand: bigint;
   /** The user id every thread runs as now. */
   uid: number;
   /** False when sluice could not change users (not root): then only the main thread dropped. */
@@ -127,16 +147,22 @@ function becomeUnprivileged(libc: OsLibc): void {
   check(libc, libc.setresgid(UNPRIVILEGED_ID, UNPRIVILEGED_ID, UNPRIVILEGED_ID), "setresgid");
   check(libc, libc.setresuid(UNPRIVILEGED_ID, UNPRIVILEGED_ID, UNPRIVILEGED_ID), "setresuid");
   check(libc, libc.prctl(PR_SET_KEEPCAPS, 0n, 0n, 0n, 0n), "clearing PR_SET_KEEPCAPS");
+  // Every process running as 65534 could otherwise ptrace a thread that holds no capability
+  // (and through it the main thread) where fs.suid_dumpable=1 left the process dumpable.
+  check(libc, libc.prctl(PR_SET_DUMPABLE, 0n, 0n, 0n, 0n), "PR_SET_DUMPABLE");
 }
 
 /**
  * Keeps only `keep` (of what the process has) and gives up everything else, as the module doc
- * says. Without CAP_SETUID and CAP_SETGID the user cannot change: then only the main thread's
- * sets shrink (`allThreads` false). Throws {@link PrivilegeError} when a step fails.
+ * says; the bounding set keeps what is permitted. Without CAP_SETUID and CAP_SETGID the user
+ * cannot change: then only the main thread's sets shrink (`allThreads` false). Throws
+ * {@link PrivilegeError} when a step fails.
  */
-export function dropPrivileges(keep: bigint, libc: OsLibc = osLibc()): DropResult {
+export function dropPrivileges(keep: Keep, libc: OsLibc = osLibc()): DropResult {
   const before = readCapabilities(libc);
-  const kept = keep & before.permitted;
+  const effective = keep.effective & before.permitted;
+  const onDemand = keep.onDemand & before.permitted & ~effective;
+  const kept = effective | onDemand;
   const has = (name: string) => (before.effective & capabilityBit(name)!) !== 0n;
   if (has("setpcap")) dropBoundingSet(libc, kept);
   check(libc, libc.prctl(PR_SET_NO_NEW_PRIVS, 1n, 0n, 0n, 0n), "PR_SET_NO_NEW_PRIVS");
@@ -144,14 +170,17 @@ export function dropPrivileges(keep: bigint, libc: OsLibc = osLibc()): DropResul
   if (allThreads) becomeUnprivileged(libc);
   writeCapabilities(
     libc,
-    { effective: kept, permitted: kept, inheritable: 0n },
+    { effective, permitted: kept, inheritable: 0n },
     `keeping ${capabilityNames(kept)}`,
   );
   const after = readCapabilities(libc);
-  if (after.permitted !== kept || after.effective !== kept) {
+  if (after.permitted !== kept || after.effective !== effective) {
     throw new PrivilegeError(
-      `dropping privileges left ${capabilityNames(after.permitted)} instead of ${capabilityNames(kept)}`,
+      `dropping privileges left ${capabilityNames(after.permitted)} (in effect ${
+        capabilityNames(after.effective)
+      }) ` +
+        `instead of ${capabilityNames(kept)} (in effect ${capabilityNames(effective)})`,
     );
   }
-  return { kept, uid: allThreads ? UNPRIVILEGED_ID : Deno.uid() ?? -1, allThreads };
+  return { effective, onDemand, uid: allThreads ? UNPRIVILEGED_ID : Deno.uid() ?? -1, allThreads };
 }
