@@ -72,6 +72,37 @@ export async function sluiceProgramIds(options: { attached?: boolean } = {}): Pr
   return new Set(ids.filter((id) => links.has(id)));
 }
 
+/**
+ * The eBPF programs process `pid` holds, read from its descriptors' fdinfo; `attached`: only those a
+ * link it holds attaches. Unlike a before/after diff of `bpftool prog show`, another tracer starting
+ * at the same time (a second test run, a developer's sluice) is never counted as this one.
+ */
+export async function programIdsHeldBy(
+  pid: number,
+  options: { attached?: boolean } = {},
+): Promise<Set<number>> {
+  const ids = new Set<number>();
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(`/proc/${pid}/fdinfo`));
+  } catch {
+    return ids; // gone, or not yet exec'd
+  }
+  for (const entry of entries) {
+    let info: string;
+    try {
+      info = await Deno.readTextFile(`/proc/${pid}/fdinfo/${entry.name}`);
+    } catch {
+      continue; // closed while listed
+    }
+    const prog = /^prog_id:\s+(\d+)$/m.exec(info);
+    if (prog === null) continue;
+    if (options.attached && !/^link_id:/m.test(info)) continue;
+    ids.add(Number(prog[1]));
+  }
+  return ids;
+}
+
 /** Which of `ids` are still loaded once the kernel has had a moment (programs are freed after an RCU grace period). */
 export async function stillLoaded(ids: Iterable<number>): Promise<number[]> {
   let left = [...ids];

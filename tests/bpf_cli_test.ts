@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { bpfTest, readSystemFile, sluiceProgramIds, stillLoaded } from "./_bpf.ts";
+import { bpfTest, programIdsHeldBy, readSystemFile, sluiceProgramIds, stillLoaded } from "./_bpf.ts";
 import { buildWorkload, runWorkload } from "../bench/workload.ts";
 import { type Event, findData } from "../lib/events/event.ts";
 // START_FLAGS: the shipped start task's permissions; a run on the live kernel must work with exactly these.
@@ -31,7 +31,6 @@ interface Run {
 async function runSluice(args: string[], programs: number, workload: () => Promise<void>): Promise<Run> {
   const dir = await Deno.makeTempDir();
   const output = `${dir}/events.json`;
-  const before = await sluiceProgramIds();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...START_FLAGS, MAIN, "-o", `json:${output}`, ...args],
     stdout: "null",
@@ -42,7 +41,7 @@ async function runSluice(args: string[], programs: number, workload: () => Promi
   child.status.then(() => exited = true);
   while (ours.size < programs) {
     assert(!exited, "sluice exited before attaching its programs");
-    for (const id of await sluiceProgramIds({ attached: true })) if (!before.has(id)) ours.add(id);
+    for (const id of await programIdsHeldBy(child.pid, { attached: true })) ours.add(id);
     await sleep(100);
   }
   try {

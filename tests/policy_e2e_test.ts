@@ -9,7 +9,7 @@ import { buildWorkload } from "../bench/workload.ts";
 import type { Event } from "../lib/events/event.ts";
 import { findData } from "../lib/events/event.ts";
 import { programsFor } from "../lib/source/bpf.ts";
-import { bpfTest, sluiceProgramIds } from "./_bpf.ts";
+import { bpfTest, programIdsHeldBy } from "./_bpf.ts";
 import { ev, openat, policyYaml } from "./_policy.ts";
 
 const ROOT = `${import.meta.dirname}/..`;
@@ -165,7 +165,6 @@ bpfTest(
     );
     const output = join(dir, "out.json");
     const programs = programsFor(new Set(["openat"])).length;
-    const before = await sluiceProgramIds();
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "--allow-all", MAIN, "--policy", policy, "-o", `json:${output}`],
       stdout: "null",
@@ -176,7 +175,7 @@ bpfTest(
     const ours = new Set<number>();
     while (ours.size < programs) {
       assert(!exited, "sluice exited before attaching its programs");
-      for (const id of await sluiceProgramIds()) if (!before.has(id)) ours.add(id);
+      for (const id of await programIdsHeldBy(child.pid)) ours.add(id);
       await new Promise((r) => setTimeout(r, 100));
     }
     const pids: number[] = [];
