@@ -9,7 +9,6 @@ const ID = "0123456789abcdef".repeat(4);
 function proc(cgroups: Record<number, string>): ProcReader & { reads: number } {
   const reader = {
     reads: 0,
-    readLink: () => undefined,
     readText(path: string) {
       reader.reads++;
       return cgroups[Number(path.split("/")[2])];

@@ -45,7 +45,6 @@ const LIBC_SYMBOLS = {
   /** sluice's marker syscall (lib/bpf/self.ts). */
   lseek: { parameters: ["i32", "i64", "i32"], result: "i64" },
   // /proc through libc: Deno's own file APIs ask for --allow-all anywhere under /proc.
-  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   open: { parameters: ["buffer", "i32"], result: "i32" },
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   close: { parameters: ["i32"], result: "i32" },

@@ -7,9 +7,8 @@
 
 import { cString, type Libc } from "./libbpf.ts";
 
-/** Reads small /proc files and links; `undefined` when the process is gone or the read fails. */
+/** Reads small /proc files; `undefined` when the process is gone or the read fails. */
 export interface ProcReader {
-  readLink(path: string): string | undefined;
   readText(path: string): string | undefined;
 }
 
@@ -21,10 +20,6 @@ export function procReader(libc: Libc): ProcReader {
   const buffer = new Uint8Array(64 * 1024);
   const decoder = new TextDecoder();
   return {
-    readLink(path) {
-      const length = Number(libc.readlink(cString(path), buffer, BigInt(buffer.length)));
-      return length < 0 ? undefined : decoder.decode(buffer.subarray(0, length));
-    },
     readText(path) {
       const fd = libc.open(cString(path), O_RDONLY | O_CLOEXEC);
       if (fd < 0) return undefined;

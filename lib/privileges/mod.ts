@@ -26,19 +26,17 @@ export interface Need {
 
 const bit = (need: Need): bigint => capabilityBit(need.capability)!;
 
-/** What tracing the kernel needs after attach; `bpfGated`: see {@link bpfCallsNeedCapability}. */
+/**
+ * What tracing the kernel needs after attach; `bpfGated`: see {@link bpfCallsNeedCapability}.
+ * Nothing else: executable paths come from the kernel, and the /proc files still read
+ * (`/proc/PID/cgroup`, `/proc/cgroups`) are readable by every user.
+ */
 export function kernelNeeds(bpfGated: boolean): Need[] {
-  const needs = [{
-    capability: "cap_sys_ptrace",
-    why: "reading /proc/PID/exe for executable paths (as uid 65534, sluice reads no other user's without it)",
+  if (!bpfGated) return [];
+  return [{
+    capability: "cap_bpf",
+    why: "reading the kernel's lost-records counter (this kernel gates bpf())",
   }];
-  if (bpfGated) {
-    needs.push({
-      capability: "cap_bpf",
-      why: "reading the kernel's lost-records counter (this kernel gates bpf())",
-    });
-  }
-  return needs;
 }
 
 /** What reopening a file destination needs: kept in reserve, raised only while it reopens. */
