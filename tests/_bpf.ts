@@ -75,30 +75,28 @@ export async function sluiceProgramIds(options: { attached?: boolean } = {}): Pr
 /**
  * The eBPF programs process `pid` holds, read from its descriptors' fdinfo; `attached`: only those a
  * link it holds attaches. Unlike a before/after diff of `bpftool prog show`, another tracer starting
- * at the same time (a second test run, a developer's sluice) is never counted as this one.
+ * at the same time (a second test run, a developer's sluice) is never counted as this one. Read by
+ * grep: Deno's file APIs refuse /proc under the test task's permissions.
  */
 export async function programIdsHeldBy(
   pid: number,
   options: { attached?: boolean } = {},
 ): Promise<Set<number>> {
-  const ids = new Set<number>();
-  let entries: Deno.DirEntry[];
-  try {
-    entries = await Array.fromAsync(Deno.readDir(`/proc/${pid}/fdinfo`));
-  } catch {
-    return ids; // gone, or not yet exec'd
+  const script = 'cd "/proc/$1/fdinfo" 2>/dev/null && grep -H -e "^prog_id:" -e "^link_id:" -- * 2>/dev/null';
+  const output = await new Deno.Command("sh", { args: ["-c", script, "sh", String(pid)], stdout: "piped" })
+    .output();
+  const byFd = new Map<string, { prog?: number; link: boolean }>();
+  for (const line of new TextDecoder().decode(output.stdout).split("\n")) {
+    const match = /^(\d+):(prog_id|link_id):\s+(\d+)$/.exec(line);
+    if (match === null) continue;
+    const entry = byFd.get(match[1]) ?? { link: false };
+    if (match[2] === "prog_id") entry.prog = Number(match[3]);
+    else entry.link = true;
+    byFd.set(match[1], entry);
   }
-  for (const entry of entries) {
-    let info: string;
-    try {
-      info = await Deno.readTextFile(`/proc/${pid}/fdinfo/${entry.name}`);
-    } catch {
-      continue; // closed while listed
-    }
-    const prog = /^prog_id:\s+(\d+)$/m.exec(info);
-    if (prog === null) continue;
-    if (options.attached && !/^link_id:/m.test(info)) continue;
-    ids.add(Number(prog[1]));
+  const ids = new Set<number>();
+  for (const { prog, link } of byFd.values()) {
+    if (prog !== undefined && (link || !options.attached)) ids.add(prog);
   }
   return ids;
 }
