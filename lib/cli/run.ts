@@ -141,7 +141,15 @@ export async function startRun(plan: Plan): Promise<number> {
     stopped.resolve();
   });
   // logrotate renames a file destination's file, then sends SIGHUP: start a new one at the path.
-  const onHangup = () => destinations.forEach((destination) => destination.reopen?.());
+  const onHangup = () => {
+    for (const destination of destinations.values()) {
+      destination.reopen?.().then((reopened) => {
+        if (reopened) {
+          log.debug(`destination ${destination.name}: SIGHUP: writing to the file now at its path`);
+        }
+      });
+    }
+  };
   Deno.addSignalListener("SIGHUP", onHangup);
 
   let status = EXIT_OK;

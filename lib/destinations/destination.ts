@@ -18,8 +18,11 @@ export interface Destination {
   readonly writable: WritableStream<Event[]>;
   /** Its counters, and the settlement of each event it received. */
   readonly ledger: Ledger;
-  /** Files only: start writing a new file at the same path (SIGHUP after logrotate renamed it). */
-  reopen?(): Promise<void>;
+  /**
+   * Files only: start writing a new file at the same path (SIGHUP after logrotate renamed it).
+   * Resolves `true` once writes go to the file now at the path, `false` when it kept the old one.
+   */
+  reopen?(): Promise<boolean>;
 }
 
 /** What a local destination implements: take a batch, and flush and release everything at close. */

@@ -215,12 +215,14 @@ export async function createFileDestination(
   const destination = sinkDestination(name, sink, ledger);
   const reopenOutput = output.reopen;
   if (reopenOutput === undefined) return destination;
-  const reopen = (): Promise<void> => {
+  const reopen = (): Promise<boolean> => {
     flush();
+    let reopened = false;
     writing = writing.then(() => {
       if (abandoned || closed) return;
       try {
         if (reopenOutput()) addHeader();
+        reopened = true;
       } catch (error) {
         const reason = (error as Error).message;
         warn(
@@ -228,7 +230,7 @@ export async function createFileDestination(
         );
       }
     });
-    return bounded(writing);
+    return bounded(writing).then(() => reopened);
   };
   return { ...destination, reopen };
 }
