@@ -1,5 +1,7 @@
 // Real receivers on loopback for the network destination tests: an HTTP server and a Fluent Forward server.
 import { FluentServer } from "@fluent-org/logger";
+import type { Destination } from "../lib/destinations/destination.ts";
+import type { Event } from "../lib/events/event.ts";
 
 /** Decides the answer to one request; `count` numbers requests from 1. */
 export type Handler = (request: Request, body: string, count: number) => Response | Promise<Response>;
@@ -61,3 +63,17 @@ export function bodySeqs(bodies: string[]): number[] {
 
 export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Writes `batches` into `destination` one by one (awaiting `between` after each), then closes it. */
+export async function pump(
+  destination: Destination,
+  batches: Event[][],
+  between?: (index: number) => Promise<void>,
+): Promise<void> {
+  const writer = destination.writable.getWriter();
+  for (const [index, batch] of batches.entries()) {
+    await writer.write(batch);
+    await between?.(index);
+  }
+  await writer.close();
+}

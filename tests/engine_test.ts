@@ -4,9 +4,8 @@ import assert from "node:assert/strict";
 import type { BufferMode } from "../lib/config/types.ts";
 import type { Destination } from "../lib/destinations/destination.ts";
 import { createWebhookDestination } from "../lib/destinations/webhook.ts";
-import type { Event } from "../lib/events/event.ts";
 import { makeBatch } from "./_events.ts";
-import { bodySeqs, freePort, range, receiver, sleep } from "./_receivers.ts";
+import { bodySeqs, freePort, pump, range, receiver, sleep } from "./_receivers.ts";
 
 interface Setup {
   mode?: BufferMode;
@@ -26,12 +25,6 @@ function webhook(url: string, setup: Setup = {}) {
     },
   );
   return { destination, warnings };
-}
-
-async function pump(destination: Destination, batches: Event[][]): Promise<void> {
-  const writer = destination.writable.getWriter();
-  for (const batch of batches) await writer.write(batch);
-  await writer.close();
 }
 
 const counts = (d: Destination) => {

@@ -5,9 +5,8 @@ import { FluentServer } from "@fluent-org/logger";
 import type { BufferMode } from "../lib/config/types.ts";
 import type { Destination } from "../lib/destinations/destination.ts";
 import { createForwardDestination } from "../lib/destinations/forward.ts";
-import type { Event } from "../lib/events/event.ts";
 import { makeBatch, seqOf } from "./_events.ts";
-import { collector, type Entry, freePort, range, sleep } from "./_receivers.ts";
+import { collector, type Entry, freePort, pump, range, sleep } from "./_receivers.ts";
 
 function forward(url: string, mode: BufferMode = "block", extra: { draining?: AbortSignal } = {}) {
   const notices: string[] = [];
@@ -23,15 +22,6 @@ const counts = (d: Destination) => {
   const { delivered, failed, retried } = d.ledger.counters();
   return { delivered, failed, retried };
 };
-
-async function pump(destination: Destination, batches: Event[][], between?: (i: number) => Promise<void>) {
-  const writer = destination.writable.getWriter();
-  for (const [i, batch] of batches.entries()) {
-    await writer.write(batch);
-    await between?.(i);
-  }
-  await writer.close();
-}
 
 const seqsOf = (entries: Entry[]) => entries.map((e) => seqOf(JSON.parse(e.record.event)));
 

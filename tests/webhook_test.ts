@@ -7,7 +7,7 @@ import { createWebhookDestination } from "../lib/destinations/webhook.ts";
 import type { Event } from "../lib/events/event.ts";
 import { createRouter } from "../lib/streams/router.ts";
 import { makeBatch } from "./_events.ts";
-import { bodySeqs, range, receiver, sleep } from "./_receivers.ts";
+import { bodySeqs, pump, range, receiver, sleep } from "./_receivers.ts";
 
 function webhook(url: string, mode: BufferMode = "block") {
   const warnings: string[] = [];
@@ -16,12 +16,6 @@ function webhook(url: string, mode: BufferMode = "block") {
     { mode, warn: (line) => warnings.push(line) },
   );
   return { destination, warnings };
-}
-
-async function pump(destination: Destination, batches: Event[][]): Promise<void> {
-  const writer = destination.writable.getWriter();
-  for (const batch of batches) await writer.write(batch);
-  await writer.close();
 }
 
 const counts = (d: Destination) => {
