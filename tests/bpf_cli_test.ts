@@ -278,3 +278,26 @@ bpfTest(
     );
   },
 );
+
+bpfTest(
+  "sluice run: SIGINT the moment its first program is loaded stops it cleanly (exit 0, summary), not killed",
+  async () => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...START_FLAGS, MAIN, "-e", "openat", "-o", "none"],
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    let exited = false;
+    child.status.then(() => exited = true);
+    // Loaded, not yet attached: sluice is still starting up.
+    while ((await programIdsHeldBy(child.pid)).size === 0) {
+      assert(!exited, "sluice exited before loading its programs");
+      await sleep(5);
+    }
+    child.kill("SIGINT");
+    const { code, stderr } = await child.output();
+    const text = new TextDecoder().decode(stderr);
+    assert.equal(code, 0, `exit ${code}: ${text}`);
+    assert.match(text, /lost events: 0/);
+  },
+);

@@ -102,44 +102,51 @@ function onSignals(first: () => void, second: () => void): () => void {
 export async function startRun(plan: Plan): Promise<number> {
   const draining = new AbortController();
   const stop = new AbortController();
+  const stopped = Promise.withResolvers<void>();
+  // Listening from the start: a signal while the programs attach (which takes a moment) is
+  // acted on once the source is open, rather than killing sluice with nothing said.
+  let source: EventSource | undefined = undefined;
+  const removeListeners = onSignals(() => {
+    draining.abort();
+    source?.stop();
+  }, () => {
+    warn("second signal: stopping at once; what is not yet delivered is counted as failed");
+    stop.abort();
+    source?.stop();
+    stopped.resolve();
+  });
+  const failedToStart = async (message: string, router?: Router): Promise<number> => {
+    log.error(message);
+    source?.stop();
+    await router?.close().catch(() => {});
+    removeListeners();
+    return EXIT_FAILURE;
+  };
+
   let destinations: Map<string, Destination>;
   try {
     destinations = await openDestinations(plan, { draining: draining.signal, stop: stop.signal });
   } catch (error) {
-    log.error(`cannot open a destination: ${(error as Error).message}`);
-    return EXIT_FAILURE;
+    return failedToStart(`cannot open a destination: ${(error as Error).message}`);
   }
   const router: Router = createRouter(plan.config.streams, destinations);
-  let source: EventSource;
+  let opened: EventSource;
   try {
-    source = await openSource(plan);
-    if (plan.config.sortEvents) source = sortedSource(source);
+    opened = await openSource(plan);
+    if (plan.config.sortEvents) opened = sortedSource(opened);
   } catch (error) {
-    log.error((error as Error).message);
-    await router.close().catch(() => {});
-    return EXIT_FAILURE;
+    return failedToStart((error as Error).message, router);
   }
+  source = opened;
+  if (draining.signal.aborted) source.stop();
   let operated: Operated;
   try {
     const reopensFiles = [...destinations.values()].some((destination) => destination.reopen !== undefined);
     operated = await operate(plan, { router, source, reopensFiles });
   } catch (error) {
-    log.error((error as Error).message);
-    source.stop();
-    await router.close().catch(() => {});
-    return EXIT_FAILURE;
+    return failedToStart((error as Error).message, router);
   }
 
-  const stopped = Promise.withResolvers<void>();
-  const removeListeners = onSignals(() => {
-    draining.abort();
-    source.stop();
-  }, () => {
-    warn("second signal: stopping at once; what is not yet delivered is counted as failed");
-    stop.abort();
-    source.stop();
-    stopped.resolve();
-  });
   // logrotate renames a file destination's file, then sends SIGHUP: start a new one at the path.
   const onHangup = () => {
     for (const destination of destinations.values()) {
