@@ -12,7 +12,6 @@
 
 import type { Event, EventWorkload } from "../events/event.ts";
 import type { Formatter } from "./format.ts";
-import type { JsonBytes } from "./json_bytes.ts";
 import { traceeOrder, WORKLOAD_LAYOUT } from "./json_order.ts";
 
 let previous: EventWorkload | undefined;
@@ -66,7 +65,7 @@ export function formatJson(event: Event): string {
   return text.slice(0, at + PLACEHOLDER.length - 1) + cached + text.slice(at + PLACEHOLDER.length);
 }
 
-/** The `json` formatter; destinations that write bytes use its {@link JsonBytes} path. */
+/** The `json` formatter; destinations that write bytes use its byte path (json_bytes.ts). */
 export const jsonFormatter: Formatter = {
   format: formatJson,
   writeLine: (event, out) => out.writeLine(event),
