@@ -21,6 +21,7 @@ import { syscallDescriptor } from "../bpf/syscall_table.ts";
 import { processTracker } from "./process_tracker.ts";
 import { deriver, kernelEventsFor } from "./derived.ts";
 import type { EventSource } from "./source.ts";
+import { LostRecords } from "./lost_records.ts";
 
 /** Options of {@link openKernelSource}. */
 export interface KernelSourceOptions {
@@ -45,6 +46,11 @@ const SMALL_DRAIN = 1024;
 const SMALL_DRAIN_PAUSE_MS = 5;
 /** Kernel wakes the reader once this much unread data is waiting (otherwise the wait timer does). */
 const WAKEUP_BYTES = 1024 * 1024;
+/**
+ * How often the kernel's lost-records counter is read while running (one map lookup), on a timer:
+ * records are lost exactly while the reader is held up (a full block-mode stream).
+ */
+const LOST_CHECK_MS = 500;
 /** Drains after stop() at most, so a busy host cannot keep sluice from exiting. */
 const FINAL_DRAINS = 64;
 
@@ -238,9 +244,16 @@ function kernelSource(
   let started = false;
   let closed = false;
   let lost = 0;
+  const losses = new LostRecords();
+  const lostTimer = setInterval(() => {
+    const line = losses.observe(readLost(), performance.now());
+    if (line !== undefined) log.warn(line);
+  }, LOST_CHECK_MS);
+  Deno.unrefTimer(lostTimer);
   const close = () => {
     if (closed) return;
     closed = true;
+    clearInterval(lostTimer);
     lost = readLost();
     reader.close();
     object.close();
