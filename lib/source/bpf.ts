@@ -22,6 +22,8 @@ import { processTracker } from "./process_tracker.ts";
 import { deriver, kernelEventsFor } from "./derived.ts";
 import type { EventSource } from "./source.ts";
 import { LostRecords } from "./lost_records.ts";
+import type { KernelFilter } from "../policy/kernel_filter.ts";
+import { writeScopeMaps } from "./scope_maps.ts";
 
 /** Options of {@link openKernelSource}. */
 export interface KernelSourceOptions {
@@ -31,6 +33,8 @@ export interface KernelSourceOptions {
   debug?: boolean;
   /** Capture the environment of exec events (Tracee's `--enrichment environment`). @default {false} */
   execEnv?: boolean;
+  /** The policies' kernel side: records no policy wants are not submitted. @default {every record} */
+  filter?: KernelFilter;
 }
 
 /** Why the kernel source cannot start; the message is one line: what is missing and what to do. */
@@ -206,7 +210,17 @@ export async function openKernelSource(options: KernelSourceOptions): Promise<Ev
   let reader: RingBufferReader | undefined;
   try {
     object = loadObject(bytes, { programs: [...programs, "self_marker"], debug: options.debug });
-    configure(object, [...traced].map((name) => eventByName(name)!), options.execEnv ?? false);
+    const definitions = [...traced].map((name) => eventByName(name)!);
+    configure(object, definitions, options.execEnv ?? false);
+    if (options.filter !== undefined) {
+      const filtered = writeScopeMaps(object, options.filter, { traced: definitions, requested: events });
+      if (filtered.on) log.debug("kernel: records no policy's scope wants are not submitted");
+      else {
+        (filtered.notice ? log.info : log.debug)(
+          `kernel: every record is submitted, policies decide in user space: ${filtered.reason}`,
+        );
+      }
+    }
     const self = learnSelfTgid(object, object.map("settings"), libc);
     if (self === undefined) {
       // Then Deno.pid stays the filter: right unless sluice runs in a pid namespace of its own.
