@@ -48,7 +48,14 @@ export interface KernelPolicy {
 }
 
 /** The comm of a task holds 15 bytes: a longer or non-ASCII value is left to user space. */
-const COMM_VALUE = /^[\x01-\x7f]{1,15}$/;
+function kernelComm(value: string): boolean {
+  if (value.length === 0 || value.length > 15) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0 || c > 0x7f) return false;
+  }
+  return true;
+}
 
 function matcherOf(scope: Scope, kind: KernelScopeKind) {
   switch (kind) {
@@ -63,7 +70,7 @@ function matcherOf(scope: Scope, kind: KernelScopeKind) {
     case "comm": {
       const sets = scope.comm?.equalities();
       const all = sets === undefined ? [] : [...sets.equal, ...sets.notEqual];
-      return all.every((value) => COMM_VALUE.test(value)) ? sets : undefined;
+      return all.every(kernelComm) ? sets : undefined;
     }
   }
 }
