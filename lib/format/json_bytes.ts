@@ -28,15 +28,18 @@ const FALSE_BYTES = encoder.encode("false");
 /** Integers up to this are written digit by digit; larger ones as `String` would, exactly. */
 const SMALL_INTEGER = 1e15;
 
+/** Fragments kept per cache; a replayed event may carry any key or name, so the caches are bounded. */
+const FRAGMENTS_MAX = 4096;
 /** `"key":` as bytes, for every key met so far (keys come from a small fixed set). */
 const keyBytes = new Map<string, Uint8Array>();
+/** The JSON of `name` values (event and data field names: the catalog's, a small fixed set). */
+const nameBytes = new Map<string, Uint8Array>();
 
-function keyFragment(key: string): Uint8Array {
-  let bytes = keyBytes.get(key);
+function fragment(cache: Map<string, Uint8Array>, text: string, suffix: string): Uint8Array {
+  let bytes = cache.get(text);
   if (bytes === undefined) {
-    bytes = encoder.encode(JSON.stringify(key) + ":");
-    // A replayed event may carry any key: keep only a bounded set.
-    if (keyBytes.size < 4096) keyBytes.set(key, bytes);
+    bytes = encoder.encode(JSON.stringify(text) + suffix);
+    if (cache.size < FRAGMENTS_MAX) cache.set(text, bytes);
   }
   return bytes;
 }
@@ -68,7 +71,7 @@ export class JsonBytes {
       const workload = event.workload;
       // A workload already encoded needs no second walk through its layout.
       const known = workload !== undefined && this.#workloads.has(workload);
-      this.#event(known ? traceeOrderBesideWorkload(event) : traceeOrder(event));
+      this.#object(known ? traceeOrderBesideWorkload(event) : traceeOrder(event), true);
       this.#byte(NEWLINE);
     } catch (error) {
       this.#length = start;
@@ -100,21 +103,6 @@ export class JsonBytes {
     return out;
   }
 
-  #event(event: Record<string, unknown>): void {
-    this.#byte(0x7b);
-    let first = true;
-    for (const key of Object.keys(event)) {
-      const value = event[key];
-      if (!writable(value)) continue;
-      if (!first) this.#byte(COMMA);
-      first = false;
-      this.#raw(keyFragment(key));
-      if (key === "workload" && typeof value === "object" && value !== null) this.#workload(value);
-      else this.#value(value);
-    }
-    this.#byte(0x7d);
-  }
-
   /** A shared workload's bytes are encoded on its second appearance in a row and copied after. */
   #workload(workload: object): void {
     const cached = this.#workloads.get(workload);
@@ -141,13 +129,14 @@ export class JsonBytes {
         if (value === null) return this.#raw(NULL_BYTES);
         if (Array.isArray(value)) return this.#array(value);
         if (typeof (value as { toJSON?: unknown }).toJSON === "function") return this.#stringified(value);
-        return this.#object(value as Record<string, unknown>);
+        return this.#object(value as Record<string, unknown>, false);
       default:
         return this.#stringified(value);
     }
   }
 
-  #object(object: Record<string, unknown>): void {
+  /** `event`: the object is the event itself, whose workload may be shared. */
+  #object(object: Record<string, unknown>, event: boolean): void {
     this.#byte(0x7b);
     let first = true;
     for (const key of Object.keys(object)) {
@@ -155,8 +144,11 @@ export class JsonBytes {
       if (!writable(value)) continue;
       if (!first) this.#byte(COMMA);
       first = false;
-      this.#raw(keyFragment(key));
-      this.#value(value);
+      this.#raw(fragment(keyBytes, key, ":"));
+      if (key === "name" && typeof value === "string") this.#raw(fragment(nameBytes, value, ""));
+      else if (event && key === "workload" && typeof value === "object" && value !== null) {
+        this.#workload(value);
+      } else this.#value(value);
     }
     this.#byte(0x7d);
   }
@@ -242,5 +234,7 @@ export class JsonBytes {
 
 /** What JSON.stringify writes as an object member (it skips undefined, functions and symbols). */
 function writable(value: unknown): boolean {
-  return value !== undefined && typeof value !== "function" && typeof value !== "symbol";
+  if (value === undefined) return false;
+  const type = typeof value;
+  return type !== "function" && type !== "symbol";
 }
