@@ -24,6 +24,7 @@ import type { EventSource } from "./source.ts";
 import { LostRecords } from "./lost_records.ts";
 import type { KernelFilter } from "../policy/kernel_filter.ts";
 import { writeScopeMaps } from "./scope_maps.ts";
+import { EventLoopTurn } from "./event_loop_turn.ts";
 
 /** Options of {@link openKernelSource}. */
 export interface KernelSourceOptions {
@@ -258,6 +259,7 @@ function kernelSource(
   let started = false;
   let closed = false;
   let lost = 0;
+  const turn = new EventLoopTurn();
   const losses = new LostRecords();
   const lostTimer = setInterval(() => {
     const line = losses.observe(readLost(), performance.now());
@@ -268,6 +270,7 @@ function kernelSource(
     if (closed) return;
     closed = true;
     clearInterval(lostTimer);
+    turn.close();
     lost = readLost();
     reader.close();
     object.close();
@@ -293,7 +296,8 @@ function kernelSource(
           if (batch.length > 0) yield batch;
           if (stopped && ++finalDrains > FINAL_DRAINS) break;
           // Light load: let records gather; heavy load: still give timers and signals a turn.
-          await sleep(count < SMALL_DRAIN && !stopped ? SMALL_DRAIN_PAUSE_MS : 0);
+          if (count < SMALL_DRAIN && !stopped) await sleep(SMALL_DRAIN_PAUSE_MS);
+          else await turn.next();
           continue;
         }
         if (stopped) break;
