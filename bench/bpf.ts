@@ -37,7 +37,12 @@ tracepoint:syscalls:sys_exit_openat /@flags[tid] >= 0/ {
  */
 async function programIds(linked = false): Promise<Set<number>> {
   const what = linked ? ["link", "show"] : ["prog", "show"];
-  const output = await new Deno.Command("bpftool", { args: [...what, "--json"] }).output();
+  let output = await new Deno.Command("bpftool", { args: [...what, "--json"] }).output();
+  // A link or program that goes away while bpftool lists them (other tracers on the host) fails a listing.
+  for (let attempt = 0; attempt < 5 && !output.success; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    output = await new Deno.Command("bpftool", { args: [...what, "--json"] }).output();
+  }
   if (!output.success) throw new Error(`bpftool ${what.join(" ")} failed: run the benchmark as root`);
   const listed = JSON.parse(decoder.decode(output.stdout)) as { id: number; prog_id: number }[];
   return new Set(listed.map((p) => linked ? p.prog_id : p.id));

@@ -29,32 +29,35 @@ export function openatDrain(count: number): Drain {
     const thread = Math.floor(i / BURST) % THREADS;
     const comm = COMMS[thread % COMMS.length];
     const pid = 2000 + thread;
-    const record = new RecordWriter({
-      ts_sec: 5000 + Math.floor(i / 100_000),
-      ts_nsec: (i % 100_000) * 10_000 + 123,
-      event_id: 257,
-      syscall: 257,
-      retval: BigInt(3 + (i % 5)),
-      start_sec: 4000,
-      start_nsec: thread,
-      exe_id: thread + 1,
-      host_tid: pid,
-      host_pid: pid,
-      tid: pid,
-      pid,
-      host_ppid: 1,
-      ppid: 1,
-      uid: thread % 7 === 0 ? 0 : 1000,
-      mnt_ns: 4026531841,
-      pid_ns: 4026531836,
-      thread_unique_id: 100_000 + pid,
-      process_unique_id: 100_000 + pid,
-      parent_unique_id: 1,
-    }, comm);
+    const record = new RecordWriter(
+      {
+        ts_sec: 5000 + Math.floor(i / 100_000),
+        ts_nsec: (i % 100_000) * 10_000 + 123,
+        event_id: 257,
+        syscall: 257,
+        retval: BigInt(3 + (i % 5)),
+        start_sec: 4000,
+        start_nsec: thread,
+        exe_id: thread + 1,
+        host_tid: pid,
+        host_pid: pid,
+        tid: pid,
+        pid,
+        host_ppid: 1,
+        ppid: 1,
+        uid: thread % 7 === 0 ? 0 : 1000,
+        mnt_ns: 4026531841,
+        pid_ns: 4026531836,
+        thread_unique_id: 100_000 + pid,
+        process_unique_id: 100_000 + pid,
+        parent_unique_id: 1,
+      },
+      comm,
+      { capacity: 1024 },
+    );
     // The kernel sends a task's executable path with its first record only.
     if (i < THREADS * BURST && i % BURST === 0) record.str(EXE_FIELD, `/usr/bin/${comm}`);
     record.i32(0, -100).str(1, PATHS[i % PATHS.length]).i32(2, 524288).u32(3, 0);
-    // A writer holds 70 kB: keep only the record.
     records.push(record.bytes.slice(0, record.length));
   }
   const starts = new Uint32Array(count);
