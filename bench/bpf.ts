@@ -106,7 +106,18 @@ async function ensureTracefs(): Promise<boolean> {
 function sluiceCommand(extra: string[]): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
     // Deno asks for --allow-all to open anything under /dev, /dev/null included.
-    args: ["run", "--allow-all", `${root}/main.ts`, "-e", "openat", ...extra, "-o", "json:/dev/null"],
+    args: [
+      "run",
+      "--allow-all",
+      // As `deno task start` runs it (deno.json).
+      "--v8-flags=--max-semi-space-size=16",
+      `${root}/main.ts`,
+      "-e",
+      "openat",
+      ...extra,
+      "-o",
+      "json:/dev/null",
+    ],
     stdout: "null",
     stderr: "piped",
   });
