@@ -156,37 +156,36 @@ bpfTest("bpf source: stop ends batches while no event arrives; lost events are r
   assert.deepEqual(source.stats(), { "lost events": 0 });
 });
 
-bpfTest(
-  "bpf source: a consumer that stops reading makes the kernel count lost events, told while it runs",
-  async () => {
-    await buildWorkload();
-    const lines: string[] = [];
-    configureLog({ write: (line) => lines.push(line) });
-    const source = await openKernelSource({ events: new Set(["openat"]) });
-    const iterator = source.batches()[Symbol.asyncIterator]();
-    // The first batch is taken, then nothing is asked for while the workload floods the ring buffer.
-    const first = iterator.next();
-    const path = `/tmp/sluice-lost-${crypto.randomUUID()}`;
+bpfTest("bpf source: a stalled consumer: the kernel counts lost events, told while running", async () => {
+  await buildWorkload();
+  const source = await openKernelSource({ events: new Set(["openat"]) });
+  const iterator = source.batches()[Symbol.asyncIterator]();
+  // The first batch is taken, then nothing is asked for while the workload floods the ring buffer.
+  const first = iterator.next();
+  const path = `/tmp/sluice-lost-${crypto.randomUUID()}`;
+  const lines: string[] = [];
+  configureLog({ write: (line) => lines.push(line) });
+  try {
     await runWorkload(["open", path, "300000"]);
-    assert((await first).done === false);
-    const lost = source.stats()["lost events"];
-    assert(lost > 0, `expected lost events after 300000 unread openat, got ${lost}`);
     // The counter is read on a timer, not only when the consumer asks for more.
     for (let i = 0; i < 20 && !lines.some((l) => l.includes("records are being lost")); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  } finally {
     configureLog({ write: (line) => console.error(line) });
-    const told = lines.find((l) => l.includes("records are being lost"));
-    assert.match(told ?? lines.join("\n"), /kernel: records are being lost: \d+ so far/);
-    let seen = 0;
-    source.stop();
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      seen += r.value.filter((e) => findData(e, "pathname") === path).length;
-    }
-    assert(seen > 0, "events read after the pause were lost too");
-    assert(source.stats()["lost events"] >= lost);
-  },
-);
+  }
+  assert.match(lines.join("\n"), /kernel: records are being lost: \d+ so far/);
+  assert((await first).done === false);
+  const lost = source.stats()["lost events"];
+  assert(lost > 0, `expected lost events after 300000 unread openat, got ${lost}`);
+  let seen = 0;
+  source.stop();
+  for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+    seen += r.value.filter((e) => findData(e, "pathname") === path).length;
+  }
+  assert(seen > 0, "events read after the pause were lost too");
+  assert(source.stats()["lost events"] >= lost);
+});
 
 Deno.test("bpf source: unknown event names are refused in one line", async () => {
   await assert.rejects(
