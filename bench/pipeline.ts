@@ -6,9 +6,11 @@
  * /dev/null. (b) pipeline: replay source -> policy -> router -> three streams (json to
  * /dev/null, table to /dev/null, and a drop-mode stream whose destination sleeps 1 ms
  * per batch). (c) streams only: the same events already parsed, through the policy and
- * router into one json stream: the cost of sluice's own machinery over (a). Prints
- * events/s, the ratios and the peak RSS; then the policy and webhook benchmarks (policy.ts,
- * webhook.ts).
+ * router into one json stream: the cost of sluice's own machinery over (a). (d) kernel
+ * records: the path that matters on a host, from ring-buffer record bytes (records.ts) through
+ * the decoder, the policy and the router into one json stream, against bare over the events
+ * those records decode to. Prints events/s, the ratios and the peak RSS; then the policy and
+ * webhook benchmarks (policy.ts, webhook.ts).
  *
  * @module
  */
@@ -25,13 +27,17 @@ import type { EventSource } from "../lib/source/source.ts";
 import { loadPolicies } from "../lib/policy/mod.ts";
 import { createReplaySource } from "../lib/source/replay.ts";
 import { createRouter } from "../lib/streams/router.ts";
+import { RecordDecoder } from "../lib/events/decode.ts";
 import { benchPolicies } from "./policy.ts";
+import { type Drain, openatDrain } from "./records.ts";
 import { syntheticEvents } from "./synthetic.ts";
 import { benchOutage, benchWebhook } from "./webhook.ts";
 
 const TOTAL = 1_000_000;
 const DISTINCT = 10_000;
 const CHUNK_LINES = 256;
+/** Records per drain: the ring-buffer reader's limit (lib/bpf/ringbuf.ts). */
+const DRAIN_RECORDS = 4096;
 
 let peakRss = 0;
 const sampler = setInterval(() => peakRss = Math.max(peakRss, Deno.memoryUsage().rss), 20);
@@ -140,6 +146,34 @@ function parsedSource(events: Event[]): EventSource {
   };
 }
 
+/** Each drain decoded as the kernel source does (without its /proc-reading process tracker). */
+function recordSource(drain: Drain): EventSource {
+  return {
+    async *batches() {
+      const decoder = new RecordDecoder([1_700_000_000, 0]);
+      for (let round = 0; round < TOTAL / DRAIN_RECORDS; round++) {
+        const batch: Event[] = [];
+        for (let i = 0; i < drain.starts.length; i++) {
+          const event = decoder.decode(drain.view, drain.bytes, drain.starts[i], drain.lengths[i]);
+          if (event !== undefined) batch.push(event);
+        }
+        yield batch;
+      }
+    },
+    stop() {},
+    stats: () => ({}),
+  };
+}
+
+/** The events a drain's records decode to. */
+function decodedEvents(drain: Drain): Event[] {
+  const decoder = new RecordDecoder([1_700_000_000, 0]);
+  return Array.from(
+    drain.starts,
+    (start, i) => decoder.decode(drain.view, drain.bytes, start, drain.lengths[i])!,
+  );
+}
+
 if (import.meta.main) {
   const events = syntheticEvents(DISTINCT);
   const chunks = encodeChunks(events);
@@ -147,6 +181,9 @@ if (import.meta.main) {
   const bareMs = bare(events);
   const result = await pipeline(createReplaySource(cycledBytes(chunks, TOTAL / DISTINCT)), "three");
   const streamsOnly = await pipeline(parsedSource(events), "json");
+  const drain = openatDrain(DRAIN_RECORDS);
+  const recordBareMs = bare(decodedEvents(drain));
+  const records = await pipeline(recordSource(drain), "json");
   console.log(`bare: ${rate(TOTAL, bareMs)} events/s`);
   console.log(`pipeline: ${rate(TOTAL, result.elapsed)} events/s`);
   for (const { name, counters: c } of result.streams) {
@@ -158,6 +195,13 @@ if (import.meta.main) {
     `streams only (parsed events -> policy -> router -> json /dev/null): ${
       rate(TOTAL, streamsOnly.elapsed)
     } events/s, ${(bareMs / streamsOnly.elapsed).toFixed(2)} of bare`,
+  );
+  console.log(
+    `kernel records (record bytes -> decode -> policy -> router -> json /dev/null): ${
+      rate(TOTAL, records.elapsed)
+    } events/s; bare over the same events ${rate(TOTAL, recordBareMs)} events/s; ratio ${
+      (recordBareMs / records.elapsed).toFixed(2)
+    }`,
   );
   console.log(`peak RSS (sampled every 20 ms): ${peakRssMb().toFixed(0)} MB`);
   await benchPolicies();

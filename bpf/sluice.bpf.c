@@ -17,6 +17,7 @@
 
 #include "maps.h"
 #include "writer.h"
+#include "filter.h"
 #include "path.h"
 #include "task.h"
 #include "args.h"

@@ -172,6 +172,11 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	h->syscall = syscall;
 	h->task_flags = (task->thread_info.status & TS_COMPAT) ? TASK_COMPAT : 0;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	// Before put_exe: a task's executable path goes with the first record that is submitted.
+	if (!scope_wants(h)) {
+		s->busy = 0;
+		return false;
+	}
 	w->s->off = sizeof(*h);
 	put_exe(w, h, task);
 	return true;

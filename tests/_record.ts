@@ -5,12 +5,17 @@ const text = new TextEncoder();
 
 /** A record under construction: a header, then fields appended in order. */
 export class RecordWriter {
-  readonly bytes = new Uint8Array(70000);
-  readonly view = new DataView(this.bytes.buffer);
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
   length = RECORD_HEADER.size;
 
-  /** A header with `members` (by RECORD_HEADER's names) over defaults, and `comm`. */
-  constructor(members: Record<string, number | bigint>, comm = "cat") {
+  /**
+   * A header with `members` (by RECORD_HEADER's names) over defaults, and `comm`; `capacity` bounds
+   * the record's bytes (the default fits any record).
+   */
+  constructor(members: Record<string, number | bigint>, comm = "cat", options: { capacity?: number } = {}) {
+    this.bytes = new Uint8Array(options.capacity ?? 70000);
+    this.view = new DataView(this.bytes.buffer);
     const h: Record<string, number | bigint> = {
       ts_sec: 100,
       ts_nsec: 5,

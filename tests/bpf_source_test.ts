@@ -9,6 +9,7 @@ import { bpfTest, sluiceProgramIds, stillLoaded, trace } from "./_bpf.ts";
 import { buildWorkload, runWorkload } from "../bench/workload.ts";
 import { type Event, findData, KERNEL_CONTEXT } from "../lib/events/event.ts";
 import { KernelSourceError, openKernelSource } from "../lib/source/bpf.ts";
+import { configureLog } from "../lib/log.ts";
 
 async function sh(script: string, ...args: string[]): Promise<Deno.CommandOutput & { pid: number }> {
   const child = new Deno.Command("/bin/sh", { args: ["-c", script, ...args], stdout: "piped" }).spawn();
@@ -155,14 +156,25 @@ bpfTest("bpf source: stop ends batches while no event arrives; lost events are r
   assert.deepEqual(source.stats(), { "lost events": 0 });
 });
 
-bpfTest("bpf source: a consumer that stops reading makes the kernel count lost events", async () => {
+bpfTest("bpf source: a stalled consumer: the kernel counts lost events, told while running", async () => {
   await buildWorkload();
   const source = await openKernelSource({ events: new Set(["openat"]) });
   const iterator = source.batches()[Symbol.asyncIterator]();
   // The first batch is taken, then nothing is asked for while the workload floods the ring buffer.
   const first = iterator.next();
   const path = `/tmp/sluice-lost-${crypto.randomUUID()}`;
-  await runWorkload(["open", path, "300000"]);
+  const lines: string[] = [];
+  configureLog({ write: (line) => lines.push(line) });
+  try {
+    await runWorkload(["open", path, "300000"]);
+    // The counter is read on a timer, not only when the consumer asks for more.
+    for (let i = 0; i < 20 && !lines.some((l) => l.includes("records are being lost")); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    configureLog({ write: (line) => console.error(line) });
+  }
+  assert.match(lines.join("\n"), /kernel: records are being lost: \d+ so far/);
   assert((await first).done === false);
   const lost = source.stats()["lost events"];
   assert(lost > 0, `expected lost events after 300000 unread openat, got ${lost}`);

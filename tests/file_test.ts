@@ -262,12 +262,13 @@ Deno.test("after shutdown, a reader that stopped reading is given up after the g
 });
 
 Deno.test("wholeLines counts the lines that landed whole, in bytes", () => {
-  const lines = ["ab", "ünï", "c"];
-  assert.deepEqual(wholeLines(lines, 0), { lines: 0, bytes: 0 });
-  assert.deepEqual(wholeLines(lines, 3), { lines: 1, bytes: 3 });
-  assert.deepEqual(wholeLines(lines, 8), { lines: 1, bytes: 3 });
-  assert.deepEqual(wholeLines(lines, 9), { lines: 2, bytes: 9 });
-  assert.deepEqual(wholeLines(lines, 11), { lines: 3, bytes: 11 });
+  // "ab\n", "ünï\n" (6 bytes), "c\n": where each line ends.
+  const ends = [3, 9, 11];
+  assert.deepEqual(wholeLines(ends, 0), { lines: 0, bytes: 0 });
+  assert.deepEqual(wholeLines(ends, 3), { lines: 1, bytes: 3 });
+  assert.deepEqual(wholeLines(ends, 8), { lines: 1, bytes: 3 });
+  assert.deepEqual(wholeLines(ends, 9), { lines: 2, bytes: 9 });
+  assert.deepEqual(wholeLines(ends, 11), { lines: 3, bytes: 11 });
 });
 
 Deno.test({

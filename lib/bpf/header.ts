@@ -77,6 +77,7 @@ export function recordHeader(): string {
     `#define SYSCALL_ARGS ${layout.SYSCALL_ARGS}`,
     `#define SYSCALL_ID_LIMIT ${layout.SYSCALL_ID_LIMIT}`,
     `#define EVENT_ID_LIMIT ${layout.EVENT_ID_LIMIT}`,
+    `#define SCOPE_VALUES_MAX ${layout.SCOPE_VALUES_MAX}`,
     `#define NO_SYSCALL ${layout.NO_SYSCALL}U`,
     `#define TASK_COMPAT ${layout.TASK_COMPAT}`,
     `#define EXE_FIELD ${layout.EXE_FIELD}`,

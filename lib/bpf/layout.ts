@@ -113,8 +113,48 @@ export const SETTINGS: Struct = struct("settings", [
   ["nonce", "u64"], // self_marker records the tgid of the lseek(-1, nonce, ...) it sees first
 ]);
 
+/**
+ * The in-kernel scope filter (lib/policy/kernel_filter.ts): a record is submitted only when some
+ * policy wants its event and its task passes that policy's scope on every kind below. Bit i of
+ * each 64-bit mask is policy i. A policy in a kind's mask here passes that kind only for values
+ * whose {@link SCOPE_BITS} `eq` has its bit; any policy fails a value whose `ne` has its bit.
+ */
+export const SCOPE_FILTER: Struct = struct("scope_filter", [
+  ["uid", "u64"],
+  ["pid", "u64"], // the host tgid
+  ["mnt_ns", "u64"],
+  ["pid_ns", "u64"],
+  ["comm", "u64"],
+  ["on", "u32"], // 0: every record is submitted
+  ["kinds", "u32"], // bit i: the i-th kind above has values listed (its map is looked up)
+]);
+
+/** The policies a scope value is listed for: with `=` (`eq`) and with `!=` (`ne`). */
+export const SCOPE_BITS: Struct = struct("scope_bits", [
+  ["eq", "u64"],
+  ["ne", "u64"],
+]);
+
+/** The policies that want an event, by record id; `always`: submit every record of it. */
+export const EVENT_SCOPE: Struct = struct("event_scope", [
+  ["policies", "u64"],
+  ["always", "u32"],
+  ["pad", "u32"],
+]);
+
+/** Values each scope kind's map holds at most (more turn the kernel filter off, with a notice). */
+export const SCOPE_VALUES_MAX = 1024;
+
 /** The structs the generated header declares, in order. */
-export const STRUCTS: readonly Struct[] = [RECORD_HEADER, FIELD_HEADER, SYSCALL_DESC, SETTINGS];
+export const STRUCTS: readonly Struct[] = [
+  RECORD_HEADER,
+  FIELD_HEADER,
+  SYSCALL_DESC,
+  SETTINGS,
+  SCOPE_FILTER,
+  SCOPE_BITS,
+  EVENT_SCOPE,
+];
 
 /** How a field's payload is laid out on the wire. */
 export const WIRE = {

@@ -38,7 +38,11 @@ async function openSource(plan: Plan): Promise<EventSource> {
   if (input !== undefined) return await openReplaySource(input, { warn });
   const { openKernelSource } = await import("../source/bpf.ts");
   const events = plan.policies.events;
-  return await openKernelSource({ events: events ?? new Set(), debug: log === "debug" });
+  return await openKernelSource({
+    events: events ?? new Set(),
+    debug: log === "debug",
+    filter: plan.policies.kernelFilter,
+  });
 }
 
 interface Signals {

@@ -2,7 +2,8 @@
  * The `file` destination: formatted events, one a line, to stdout, stderr or a path (opened
  * safely, appended to, locked: see `file_output.ts`).
  *
- * Lines are gathered and written in large chunks; a timer flushes at least every second so a
+ * Lines are written into one byte buffer (the json format straight from the event, others
+ * encoded line by line) and written in large chunks; a timer flushes at least every second so a
  * quiet stream still shows its events promptly, and close flushes the rest. Only whole lines
  * stay in a file: when a write fails part way (disk full), the partial line is cut off again
  * and only the events whose lines landed whole count as delivered.
@@ -18,7 +19,8 @@
  */
 
 import type { Event } from "../events/event.ts";
-import { formatBatch, formatFailureReporter, type Formatter } from "../format/format.ts";
+import { FormatError, formatFailureReporter, type Formatter } from "../format/format.ts";
+import { JsonBytes } from "../format/json_bytes.ts";
 import { type BatchSink, type Destination, sinkDestination } from "./destination.ts";
 import { Ledger } from "./ledger.ts";
 import { type FileOutput, openFileOutput, WriteError } from "./file_output.ts";
@@ -47,17 +49,14 @@ export interface FileDestinationOptions {
   pipeOpenTimeoutMs?: number;
 }
 
-const encoder = new TextEncoder();
-
-/** How many of `lines` (each written followed by a newline) landed whole in the first `written` bytes. */
-export function wholeLines(lines: readonly string[], written: number): { lines: number; bytes: number } {
-  let bytes = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const next = bytes + encoder.encode(lines[i]).length + 1;
-    if (next > written) return { lines: i, bytes };
-    bytes = next;
-  }
-  return { lines: lines.length, bytes };
+/**
+ * How many lines landed whole in the first `written` bytes, given where each line (its newline
+ * included) ends, and the bytes they take.
+ */
+export function wholeLines(ends: readonly number[], written: number): { lines: number; bytes: number } {
+  let whole = 0;
+  while (whole < ends.length && ends[whole] <= written) whole++;
+  return { lines: whole, bytes: whole === 0 ? 0 : ends[whole - 1] };
 }
 
 /**
@@ -76,9 +75,10 @@ export async function createFileDestination(
   // What happened to each event is told with the events themselves, one place each.
   const delivered = (events: readonly Event[]) => ledger.delivered(events);
   const failed = (events: readonly Event[]) => ledger.failed(events);
-  let lines: string[] = [];
+  // The lines waiting to be written, and where each ends in it.
+  const out = new JsonBytes();
+  let ends: number[] = [];
   let headerLines = 0;
-  let bytes = 0;
   let held: Event[] = [];
   // Chunks handed to the write chain, oldest first; the one being written is `inFlight`.
   let queued: Event[][] = [];
@@ -94,9 +94,9 @@ export async function createFileDestination(
 
   const addHeader = () => {
     if (formatter.header === undefined) return;
-    lines.unshift(formatter.header);
+    const added = out.prependLine(formatter.header);
+    ends = [added, ...ends.map((end) => end + added)];
     headerLines = 1;
-    bytes += formatter.header.length + 1;
   };
   addHeader();
 
@@ -109,21 +109,21 @@ export async function createFileDestination(
     failing = true;
   };
 
-  const writeChunk = async (chunk: string[], events: Event[], header: number) => {
+  const writeChunk = async (chunk: Uint8Array, chunkEnds: number[], events: Event[], header: number) => {
     // Given up: these were counted as failed then.
     if (abandoned) return;
     queued.shift();
     busy = true;
     inFlight = events;
     try {
-      await output.write(encoder.encode(chunk.join("\n") + "\n"));
+      await output.write(chunk);
       if (abandoned) return;
       delivered(events);
       failing = false;
     } catch (error) {
       if (abandoned) return;
       const written = error instanceof WriteError ? error.written : 0;
-      const whole = wholeLines(chunk, written);
+      const whole = wholeLines(chunkEnds, written);
       await output.dropTail(written - whole.bytes).catch(() => {});
       const landed = Math.max(0, whole.lines - header);
       delivered(events.slice(0, landed));
@@ -136,16 +136,16 @@ export async function createFileDestination(
   };
 
   const flush = (): Promise<void> => {
-    if (lines.length === 0) return writing;
-    const chunk = lines;
+    if (ends.length === 0) return writing;
+    const chunk = out.take();
+    const chunkEnds = ends;
     const events = held;
     const header = headerLines;
-    lines = [];
-    bytes = 0;
+    ends = [];
     held = [];
     headerLines = 0;
     queued.push(events);
-    writing = writing.then(() => writeChunk(chunk, events, header));
+    writing = writing.then(() => writeChunk(chunk, chunkEnds, events, header));
     return writing;
   };
   const bounded = (work: Promise<void>) => Promise.race([work, gaveUp]);
@@ -168,7 +168,8 @@ export async function createFileDestination(
         failed(events);
         count += events.length;
       }
-      lines = [];
+      out.take();
+      ends = [];
       held = [];
       queued = [];
       warn(
@@ -192,15 +193,23 @@ export async function createFileDestination(
         failed(batch);
         return;
       }
-      const formatted = formatBatch(formatter, batch);
-      failed(formatted.failed);
-      reportFormatFailures(formatted.failures);
-      formatted.lines.forEach((line, i) => {
-        lines.push(line);
-        bytes += line.length + 1;
-        held.push(formatted.events[i]);
-      });
-      if (bytes >= FLUSH_BYTES) return bounded(flush());
+      const failures: FormatError[] = [];
+      const unformatted: Event[] = [];
+      for (const event of batch) {
+        try {
+          if (formatter.writeLine !== undefined) formatter.writeLine(event, out);
+          else out.writeText(formatter.format(event));
+          ends.push(out.length);
+          held.push(event);
+        } catch (error) {
+          if (!(error instanceof FormatError)) throw error;
+          unformatted.push(event);
+          failures.push(error);
+        }
+      }
+      failed(unformatted);
+      reportFormatFailures(failures);
+      if (out.length >= FLUSH_BYTES) return bounded(flush());
     },
     async close() {
       closed = true;

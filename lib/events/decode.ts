@@ -139,6 +139,8 @@ export class RecordDecoder {
       ),
       id: definition.id,
       name: definition.name,
+      // Holds its place in Tracee's key order for the policy stage to fill (JSON leaves it out until then).
+      policies: undefined,
       workload: context.workload,
       data,
     };

@@ -39,8 +39,26 @@ export function field32(name: string, type: DataType, n: number): DataField {
   }
 }
 
+/** Decimal text this short is a safe integer, where 64-bit wrapping changes nothing. */
+const SAFE_DIGITS = 15;
+
 /** A 64-bit value (decimal text, as {@link int64Text} gives it) under its field's type key. */
 export function field64(name: string, type: DataType, text: string): DataField {
+  // Nearly every value (return values, descriptors, sizes): no BigInt needed.
+  if (text.length <= SAFE_DIGITS) {
+    const n = Number(text);
+    switch (type) {
+      case "int32":
+        return { name, int32: n | 0 };
+      case "u_int32":
+        return { name, u_int32: n >>> 0 };
+      case "int64":
+        return { name, int64: text };
+      case "bool":
+        return { name, bool: n !== 0 };
+    }
+    if (n >= 0) return type === "pointer" ? { name, pointer: text } : { name, u_int64: text };
+  }
   switch (type) {
     case "int32":
       return { name, int32: Number(BigInt.asIntN(32, BigInt(text))) };

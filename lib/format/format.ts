@@ -6,6 +6,7 @@
  */
 
 import type { Event } from "../events/event.ts";
+import type { JsonBytes } from "./json_bytes.ts";
 
 /** Turns events into text; pure, no I/O. */
 export interface Formatter {
@@ -16,6 +17,11 @@ export interface Formatter {
    * event cannot be formatted (a template's runtime error); other events are unaffected.
    */
   format(event: Event): string;
+  /**
+   * Optional: appends the same line as {@link Formatter.format} and a newline to `out`, without
+   * building the string (the json format); throws as `format` does, leaving `out` as it was.
+   */
+  writeLine?(event: Event, out: JsonBytes): void;
 }
 
 /** One event could not be formatted: the destination counts it as failed and goes on. */

@@ -65,5 +65,8 @@ export function formatJson(event: Event): string {
   return text.slice(0, at + PLACEHOLDER.length - 1) + cached + text.slice(at + PLACEHOLDER.length);
 }
 
-/** The `json` formatter. */
-export const jsonFormatter: Formatter = { format: formatJson };
+/** The `json` formatter; destinations that write bytes use its byte path (json_bytes.ts). */
+export const jsonFormatter: Formatter = {
+  format: formatJson,
+  writeLine: (event, out) => out.writeLine(event),
+};

@@ -151,6 +151,22 @@ export function traceeOrder(
   object: Record<string, unknown>,
   layout: Layout = EVENT_LAYOUT,
 ): Record<string, unknown> {
+  return order(object, layout, undefined);
+}
+
+/**
+ * The event laid out as {@link traceeOrder} does, except that its `workload` is left as it is:
+ * for a writer that has that workload's layout already (json_bytes.ts).
+ */
+export function traceeOrderBesideWorkload(event: Record<string, unknown>): Record<string, unknown> {
+  return order(event, EVENT_LAYOUT, "workload");
+}
+
+function order(
+  object: Record<string, unknown>,
+  layout: Layout,
+  opaque: string | undefined,
+): Record<string, unknown> {
   const rank = rankOf(layout);
   const omit = layout.omitEmpty;
   const children = layout.children;
@@ -168,7 +184,7 @@ export function traceeOrder(
     last = r;
     if (omit !== undefined && omit.has(key) && isEmpty(value)) fine = false;
     const layoutOfKey = children?.[key];
-    if (layoutOfKey === undefined) continue;
+    if (layoutOfKey === undefined || key === opaque) continue;
     const done = child(value, layoutOfKey);
     if (done !== value) (changed ??= new Map()).set(key, done);
   }

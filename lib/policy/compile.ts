@@ -18,6 +18,7 @@ import { ProcessScopes } from "./process_scopes.ts";
 import { descendants } from "./procfs.ts";
 import { forkChecks, PASSED, processChecks, type ScopeCheck, type ScopedPolicy } from "./scope_index.ts";
 import { EXIT_EVENT, FORK_EVENT, type Mask, ProcessTracker } from "./tracker.ts";
+import { type KernelFilter, kernelFilterOf } from "./kernel_filter.ts";
 
 /** Tracee's limit: one bit per policy in a 64-bit mask. */
 export const MAX_POLICIES = 64;
@@ -94,6 +95,7 @@ class CompiledPolicySet implements PolicySet {
   readonly names: readonly string[];
   readonly events: ReadonlySet<string> | undefined;
   readonly containerScoped: boolean;
+  readonly kernelFilter: KernelFilter;
   private readonly dispatch = new Map<string, Entry>();
   private readonly anyEvent: Entry | undefined;
   /** Catalog names and their entries by event id: comparing a name is cheaper than hashing it. */
@@ -112,6 +114,9 @@ class CompiledPolicySet implements PolicySet {
       p.scope.container === true || p.scope.containerId !== undefined
     );
     this.matchedNames = new MatchedNames(this.names);
+    this.kernelFilter = kernelFilterOf(
+      policies.map((p, index) => ({ index, scope: p.scope, selects: (name: string) => selects(p, name) })),
+    );
     this.processScopes = new ProcessScopes(
       processChecks(policies),
       policies.some((p) => p.scope.mntns !== undefined || p.scope.pidns !== undefined),

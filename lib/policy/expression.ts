@@ -160,6 +160,14 @@ export class StringMatcher {
         s.notPrefixes.length + s.notSuffixes.length + s.notContains.length === 0;
   }
 
+  /** The `=` and `!=` values, or `undefined` when a pattern (`*`) is part of it. */
+  equalities(): { equal: string[]; notEqual: string[] } | undefined {
+    const s = this.spec;
+    const patterns = s.prefixes.length + s.suffixes.length + s.contains.length + s.notPrefixes.length +
+      s.notSuffixes.length + s.notContains.length;
+    return patterns > 0 ? undefined : { equal: [...this.exact], notEqual: [...s.notExact] };
+  }
+
   /** The matcher as data, for {@link matchString}. */
   compiled(): StringSpec {
     const exact = [...this.exact];

@@ -123,6 +123,12 @@ export class NumberMatcher {
     return this.notExact.size === 0 && this.bounds.length === 0;
   }
 
+  /** The `=` and `!=` values as numbers, or `undefined` when a range (`<`, `>`, ...) is part of it. */
+  equalities(): { equal: number[]; notEqual: number[] } | undefined {
+    if (this.bounds.length > 0) return undefined;
+    return { equal: [...this.exact].map(Number), notEqual: [...this.notExact].map(Number) };
+  }
+
   /** The matcher as data, for {@link matchNumber}; several bounds narrow to one interval. */
   compiled(): NumberSpec {
     const spec: NumberSpec = {

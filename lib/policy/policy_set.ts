@@ -6,6 +6,7 @@
  */
 
 import type { Event } from "../events/event.ts";
+import type { KernelFilter } from "./kernel_filter.ts";
 
 /** The name of the implicit policy used when no `--policy`, `--scope` or `--events` is given. */
 export const DEFAULT_POLICY = "default";
@@ -18,6 +19,8 @@ export interface PolicySet {
   readonly events: ReadonlySet<string> | undefined;
   /** A policy's scope selects containers (`container`, `container=ID`): Tracee's container mode. */
   readonly containerScoped: boolean;
+  /** What the kernel can decide of these policies (bpf/filter.h); absent: it submits every record. */
+  readonly kernelFilter?: KernelFilter;
   /**
    * Sets `policies.matched` on each event of `batch` and returns the events that matched
    * at least one policy, in order. May reuse `batch` as the result.

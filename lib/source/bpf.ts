@@ -21,6 +21,10 @@ import { syscallDescriptor } from "../bpf/syscall_table.ts";
 import { processTracker } from "./process_tracker.ts";
 import { deriver, kernelEventsFor } from "./derived.ts";
 import type { EventSource } from "./source.ts";
+import { LostRecords } from "./lost_records.ts";
+import type { KernelFilter } from "../policy/kernel_filter.ts";
+import { writeScopeMaps } from "./scope_maps.ts";
+import { EventLoopTurn } from "./event_loop_turn.ts";
 
 /** Options of {@link openKernelSource}. */
 export interface KernelSourceOptions {
@@ -30,6 +34,8 @@ export interface KernelSourceOptions {
   debug?: boolean;
   /** Capture the environment of exec events (Tracee's `--enrichment environment`). @default {false} */
   execEnv?: boolean;
+  /** The policies' kernel side: records no policy wants are not submitted. @default {every record} */
+  filter?: KernelFilter;
 }
 
 /** Why the kernel source cannot start; the message is one line: what is missing and what to do. */
@@ -45,6 +51,11 @@ const SMALL_DRAIN = 1024;
 const SMALL_DRAIN_PAUSE_MS = 5;
 /** Kernel wakes the reader once this much unread data is waiting (otherwise the wait timer does). */
 const WAKEUP_BYTES = 1024 * 1024;
+/**
+ * How often the kernel's lost-records counter is read while running (one map lookup), on a timer:
+ * records are lost exactly while the reader is held up (a full block-mode stream).
+ */
+const LOST_CHECK_MS = 500;
 /** Drains after stop() at most, so a busy host cannot keep sluice from exiting. */
 const FINAL_DRAINS = 64;
 
@@ -200,7 +211,17 @@ export async function openKernelSource(options: KernelSourceOptions): Promise<Ev
   let reader: RingBufferReader | undefined;
   try {
     object = loadObject(bytes, { programs: [...programs, "self_marker"], debug: options.debug });
-    configure(object, [...traced].map((name) => eventByName(name)!), options.execEnv ?? false);
+    const definitions = [...traced].map((name) => eventByName(name)!);
+    configure(object, definitions, options.execEnv ?? false);
+    if (options.filter !== undefined) {
+      const filtered = writeScopeMaps(object, options.filter, { traced: definitions, requested: events });
+      if (filtered.on) log.debug("kernel: records no policy's scope wants are not submitted");
+      else {
+        (filtered.notice ? log.info : log.debug)(
+          `kernel: every record is submitted, policies decide in user space: ${filtered.reason}`,
+        );
+      }
+    }
     const self = learnSelfTgid(object, object.map("settings"), libc);
     if (self === undefined) {
       // Then Deno.pid stays the filter: right unless sluice runs in a pid namespace of its own.
@@ -238,9 +259,18 @@ function kernelSource(
   let started = false;
   let closed = false;
   let lost = 0;
+  const turn = new EventLoopTurn();
+  const losses = new LostRecords();
+  const lostTimer = setInterval(() => {
+    const line = losses.observe(readLost(), performance.now());
+    if (line !== undefined) log.warn(line);
+  }, LOST_CHECK_MS);
+  Deno.unrefTimer(lostTimer);
   const close = () => {
     if (closed) return;
     closed = true;
+    clearInterval(lostTimer);
+    turn.close();
     lost = readLost();
     reader.close();
     object.close();
@@ -266,7 +296,8 @@ function kernelSource(
           if (batch.length > 0) yield batch;
           if (stopped && ++finalDrains > FINAL_DRAINS) break;
           // Light load: let records gather; heavy load: still give timers and signals a turn.
-          await sleep(count < SMALL_DRAIN && !stopped ? SMALL_DRAIN_PAUSE_MS : 0);
+          if (count < SMALL_DRAIN && !stopped) await sleep(SMALL_DRAIN_PAUSE_MS);
+          else await turn.next();
           continue;
         }
         if (stopped) break;

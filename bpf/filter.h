@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+// The in-kernel scope filter: the policies' scopes that the kernel can decide (uid, pid, mount and
+// pid namespace, comm, event), written by user space at start (lib/policy/kernel_filter.ts). A
+// record no policy wants is never assembled past its header nor submitted. It may only let through
+// more than the policies want: user space still applies every policy in full.
+#ifndef SLUICE_FILTER_H
+#define SLUICE_FILTER_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct scope_filter);
+} scope_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, EVENT_ID_LIMIT);
+	__type(key, u32);
+	__type(value, struct event_scope);
+} event_scopes SEC(".maps");
+
+#define SCOPE_MAP(name, key_type)                      \
+	struct {                                       \
+		__uint(type, BPF_MAP_TYPE_HASH);       \
+		__uint(max_entries, SCOPE_VALUES_MAX); \
+		__type(key, key_type);                 \
+		__type(value, struct scope_bits);      \
+	} name SEC(".maps")
+
+SCOPE_MAP(scope_uid, u32);
+SCOPE_MAP(scope_pid, u32);
+SCOPE_MAP(scope_mnt_ns, u32);
+SCOPE_MAP(scope_pid_ns, u32);
+SCOPE_MAP(scope_comm, char[16]);
+
+// `policies` narrowed to those whose scope on one kind passes the value at `key`; `listed` are
+// the policies that pass only the values listed for them.
+static __always_inline u64 scope_pass(void *map, const void *key, u64 policies, u64 listed)
+{
+	struct scope_bits *b = bpf_map_lookup_elem(map, key);
+	if (!b)
+		return policies & ~listed;
+	return policies & (~listed | b->eq) & ~b->ne;
+}
+
+// Whether some policy wants the record whose header is `h` (the task's fields are filled in).
+static __always_inline bool scope_wants(const struct record_header *h)
+{
+	u32 zero = 0;
+	struct scope_filter *f = bpf_map_lookup_elem(&scope_filter, &zero);
+	if (!f || !f->on)
+		return true;
+	u32 id = h->event_id;
+	struct event_scope *e = bpf_map_lookup_elem(&event_scopes, &id);
+	if (!e)
+		return true;
+	if (e->always)
+		return true;
+	u64 p = e->policies;
+	u32 kinds = f->kinds;
+	if (p && (kinds & 1))
+		p = scope_pass(&scope_uid, &h->uid, p, f->uid);
+	if (p && (kinds & 2))
+		p = scope_pass(&scope_pid, &h->host_pid, p, f->pid);
+	if (p && (kinds & 4))
+		p = scope_pass(&scope_mnt_ns, &h->mnt_ns, p, f->mnt_ns);
+	if (p && (kinds & 8))
+		p = scope_pass(&scope_pid_ns, &h->pid_ns, p, f->pid_ns);
+	if (p && (kinds & 16))
+		p = scope_pass(&scope_comm, h->comm, p, f->comm);
+	return p != 0;
+}
+
+#endif
