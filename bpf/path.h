@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // Paths as the kernel's d_path names them: dentries walked up to the root of the mount namespace,
 // " (deleted)" after an unlinked file (a memfd is "/memfd:NAME (deleted)"). At most PATH_BYTES - 1
-// bytes and PATH_DEPTH directories; a deeper path keeps its last bytes and is marked cut.
+// bytes and PATH_DEPTH steps (a directory or a mount crossed); a longer walk keeps the last bytes
+// and is marked cut.
 #ifndef SLUICE_PATH_H
 #define SLUICE_PATH_H
 
@@ -19,6 +20,7 @@ struct path_walk {
 	struct scratch *s;
 	u64 pos; // first byte of the path so far in s->path
 	bool cut;
+	bool top; // reached the root: a walk that ran out of steps first lost its leading directories
 };
 
 static long path_step(u64 i, struct path_walk *c)
@@ -30,8 +32,10 @@ static long path_step(u64 i, struct path_walk *c)
 	struct dentry *root = BPF_CORE_READ(vfsmnt, mnt_root);
 	if (d == root || d == parent) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
-		if (d != root || up == mnt)
-			return 1; // the root of the namespace, or of a detached mount (memfd, pipes)
+		if (d != root || up == mnt) {
+			c->top = true; // the root of the namespace, or of a detached mount (memfd, pipes)
+			return 1;
+		}
 		c->d = BPF_CORE_READ(mnt, mnt_mountpoint);
 		c->mnt = up;
 		c->vfsmnt = &up->mnt;
@@ -141,6 +145,9 @@ __noinline int resolve_path(u64 dentry, u64 vfsmnt, struct resolved *r)
 	u64 end = deleted ? PATH_END : PATH_LAST;
 	c.pos = end;
 	bpf_loop(PATH_DEPTH, path_step, &c, 0);
+	// Each mount crossed takes a step too: stacked mounts can use them all up before the root.
+	if (!c.top)
+		c.cut = true;
 	u64 pos = c.pos;
 	if (pos > PATH_LAST || pos > end)
 		return 0;

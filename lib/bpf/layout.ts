@@ -201,7 +201,7 @@ export const BOUNDS = {
   STR_BYTES: 4096,
   /** A path the kernel resolves (exec's file, the executable), its NUL included: the kernel's own d_path limit. */
   PATH_BYTES: 4096,
-  /** Directories walked to resolve a path (each takes at least 2 of {@link BOUNDS.PATH_BYTES}). */
+  /** Steps of a path walk, one per directory (at least 2 of {@link BOUNDS.PATH_BYTES}) or mount crossed. */
   PATH_DEPTH: 2048,
   /** The strings of argv (or envp) together, their NULs included. */
   ARGV_BYTES: 32768,
