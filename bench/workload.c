@@ -8,6 +8,8 @@
 //   workload memfd-exec NAME SRC ARG... execveat of a memfd called NAME holding a copy of SRC
 //   workload deep-exec DIR NAME DEPTH SRC ARG...  DEPTH directories NAME made one by one under
 //                                      DIR, then a copy of SRC in the last one exec'd as ./prog
+//   workload exe-chain NAME1 NAME2  one process through three executables: a memfd NAME1, the
+//                                      workload's own file, a memfd NAME2; getpid in the first and last
 //   workload syscalls DIR     several dozen syscalls with known results (bench/syscalls.c)
 //   workload exec-cases FILE  the fuzzer's cases: each exec'd in a child of its own; prints one
 //                             line per case, "PID RESULT" (0, or -errno of the failed exec). FILE
@@ -123,7 +125,8 @@ static int copy(const char *src, int fd)
 
 static int memfd_exec(const char *name, const char *src, char **args)
 {
-	int fd = syscall(SYS_memfd_create, name, 0);
+	// Close-on-exec, as fileless malware does: nothing but the exec keeps the memfd alive.
+	int fd = syscall(SYS_memfd_create, name, MFD_CLOEXEC);
 	if (copy(src, fd) != 0)
 		return failed();
 	return execat(fd, "", args, AT_EMPTY_PATH);
@@ -141,6 +144,38 @@ static int deep_exec(const char *dir, const char *name, int depth, const char *s
 		return failed();
 	close(fd);
 	return exec_once("./prog", args);
+}
+
+// The first memfd's file and dentry are freed during the middle stage (the sleep lets RCU free the
+// dentry): the last memfd's can land at their addresses.
+static int exe_chain(char **argv, int argc)
+{
+	// Later stages get the stage and the workload's file (readlink of /proc/self/exe in a memfd
+	// would name the memfd).
+	char self[4096];
+	int stage = argc > 4 ? atoi(argv[4]) : 0;
+	if (stage == 0) {
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n < 0)
+			return failed();
+		self[n] = 0;
+	} else {
+		snprintf(self, sizeof(self), "%s", argv[5]);
+	}
+	char next_stage[2] = { '1' + stage, 0 };
+	char *next[] = { argv[0], argv[1], argv[2], argv[3], next_stage, self, NULL };
+	if (stage == 0)
+		return memfd_exec(argv[2], self, next);
+	if (stage == 1) {
+		syscall(SYS_getpid);
+		return exec_once(self, next);
+	}
+	if (stage == 2) {
+		usleep(30000);
+		return memfd_exec(argv[3], self, next);
+	}
+	syscall(SYS_getpid);
+	return 0;
 }
 
 int syscalls_workload(const char *dir);
@@ -213,6 +248,8 @@ int main(int argc, char **argv)
 		return thread_exec(argv[2], &argv[3]);
 	if (argc >= 4 && strcmp(argv[1], "memfd-exec") == 0)
 		return memfd_exec(argv[2], argv[3], &argv[4]);
+	if ((argc == 4 || argc == 6) && strcmp(argv[1], "exe-chain") == 0)
+		return exe_chain(argv, argc);
 	if (argc >= 6 && strcmp(argv[1], "deep-exec") == 0)
 		return deep_exec(argv[2], argv[3], atoi(argv[4]), argv[5], &argv[6]);
 	if (argc == 4 && strcmp(argv[1], "open") == 0)

@@ -103,9 +103,15 @@ static __always_inline u64 pseudo_name(struct scratch *s, struct dentry *d)
 	return n > 1 ? n - 1 : 0;
 }
 
+// The kernel's d_unlinked(): d_path then adds " (deleted)".
+static __always_inline bool is_unlinked(const void *hash_pprev, const struct dentry *parent, const struct dentry *d)
+{
+	return !hash_pprev && parent != d;
+}
+
 static __always_inline bool unlinked(struct dentry *d)
 {
-	return !BPF_CORE_READ(d, d_hash.pprev) && BPF_CORE_READ(d, d_parent) != d;
+	return is_unlinked(BPF_CORE_READ(d, d_hash.pprev), BPF_CORE_READ(d, d_parent), d);
 }
 
 // Where resolve_path left a path in this CPU's scratch slot: s->path[pos, pos + len).

@@ -63,8 +63,29 @@ static __always_inline u64 next_exe_id(void)
 	return (*n << 12) | (bpf_get_smp_processor_id() & 0xfff);
 }
 
-// The executable's path of `task`'s process, resolved when the process's mm->exe_file changed
-// (an exec, prctl(PR_SET_MM_EXE_FILE)); NULL when it has none (kernel threads).
+// Direct loads through BTF pointers: this runs for every record.
+static __always_inline void exe_key_of(struct exe_key *k, struct task_struct *leader, struct file *file)
+{
+	struct dentry *d = file->f_path.dentry;
+	struct dentry *parent = d->d_parent;
+	k->file = (u64)file;
+	k->dentry = (u64)d;
+	k->exec_id = leader->self_exec_id;
+	k->parent = (u64)parent;
+	k->name = (u64)d->d_name.name;
+	k->hash_len = d->d_name.hash_len;
+	k->unlinked = is_unlinked(d->d_hash.pprev, parent, d);
+}
+
+static __always_inline bool same_exe(const struct exe_key *a, const struct exe_key *b)
+{
+	return a->file == b->file && a->dentry == b->dentry && a->exec_id == b->exec_id && a->parent == b->parent &&
+	       a->name == b->name && a->hash_len == b->hash_len && a->unlinked == b->unlinked;
+}
+
+// The executable's path of `task`'s process, resolved again when what it was resolved from
+// changed (an exec, prctl(PR_SET_MM_EXE_FILE), an unlink or a rename of the file); NULL when it
+// has none (kernel threads).
 static __always_inline struct exe_cache *exe_of(struct task_struct *task, struct scratch *s)
 {
 	struct task_struct *leader = task->group_leader;
@@ -74,11 +95,12 @@ static __always_inline struct exe_cache *exe_of(struct task_struct *task, struct
 	struct file *file = mm->exe_file;
 	if (!file)
 		return NULL;
-	struct dentry *dentry = file->f_path.dentry;
 	struct exe_cache *c = bpf_task_storage_get(&exe_paths, leader, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c)
 		return NULL;
-	if (c->file == (u64)file && c->dentry == (u64)dentry && c->id)
+	struct exe_key key;
+	exe_key_of(&key, leader, file);
+	if (c->id && same_exe(&c->key, &key))
 		return c;
 	// Another thread of the process may read the entry meanwhile: id 0 while the text changes,
 	// and readers check the id again after copying (put_exe).
@@ -91,8 +113,7 @@ static __always_inline struct exe_cache *exe_of(struct task_struct *task, struct
 		return NULL;
 	c->len = len;
 	c->cut = r.cut;
-	c->file = (u64)file;
-	c->dentry = (u64)dentry;
+	c->key = key;
 	WRITE_ONCE(c->id, next_exe_id());
 	return c;
 }
