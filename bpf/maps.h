@@ -44,6 +44,8 @@ struct exe_cache {
 	u64 id; // unique per resolution: user space decodes each id's text once
 	u32 len;
 	u32 cut;
+	u32 writing; // claimed by the one thread that writes the entry
+	u32 pad;
 	u8 path[PATH_BYTES];
 };
 

@@ -83,47 +83,10 @@ static __always_inline bool same_exe(const struct exe_key *a, const struct exe_k
 	       a->name == b->name && a->hash_len == b->hash_len && a->unlinked == b->unlinked;
 }
 
-// The executable's path of `task`'s process, resolved again when what it was resolved from
-// changed (an exec, prctl(PR_SET_MM_EXE_FILE), an unlink or a rename of the file); NULL when it
-// has none (kernel threads).
-static __always_inline struct exe_cache *exe_of(struct task_struct *task, struct scratch *s)
+// The cached path, with its id in the header. Another thread of the process may write the entry
+// meanwhile: its id is 0 while the text changes, so the id is read again after the copy.
+static __always_inline void put_cached_exe(struct record_writer *w, struct record_header *h, struct exe_cache *c)
 {
-	struct task_struct *leader = task->group_leader;
-	struct mm_struct *mm = task->mm;
-	if (!mm) // exiting: the last path resolved is still the process's
-		return bpf_task_storage_get(&exe_paths, leader, 0, 0);
-	struct file *file = mm->exe_file;
-	if (!file)
-		return NULL;
-	struct exe_cache *c = bpf_task_storage_get(&exe_paths, leader, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!c)
-		return NULL;
-	struct exe_key key;
-	exe_key_of(&key, leader, file);
-	if (c->id && same_exe(&c->key, &key))
-		return c;
-	// Another thread of the process may read the entry meanwhile: id 0 while the text changes,
-	// and readers check the id again after copying (put_exe).
-	WRITE_ONCE(c->id, 0);
-	struct resolved r;
-	resolve_path((u64)BPF_CORE_READ(file, f_path.dentry), (u64)BPF_CORE_READ(file, f_path.mnt), &r);
-	u64 pos = r.pos;
-	u64 len = r.len;
-	if (pos > PATH_LAST || len > PATH_BYTES || bpf_probe_read_kernel(c->path, len, &s->path[pos]) != 0)
-		return NULL;
-	c->len = len;
-	c->cut = r.cut;
-	c->key = key;
-	WRITE_ONCE(c->id, next_exe_id());
-	return c;
-}
-
-// The executable's path, right after the header; its id goes in the header.
-static __always_inline void put_exe(struct record_writer *w, struct record_header *h, struct task_struct *task)
-{
-	struct exe_cache *c = exe_of(task, w->s);
-	if (!c)
-		return;
 	u64 id = READ_ONCE(c->id);
 	if (!id)
 		return;
@@ -136,6 +99,55 @@ static __always_inline void put_exe(struct record_writer *w, struct record_heade
 		w->s->off = off;
 		return;
 	}
+	h->exe_id = id;
+}
+
+// The executable's path of `task`'s process, right after the header; its id goes in the header.
+// Resolved again when what it was resolved from changed (an exec, prctl(PR_SET_MM_EXE_FILE), an
+// unlink or a rename of the file); none for a process without one (kernel threads).
+static __always_inline void put_exe(struct record_writer *w, struct record_header *h, struct task_struct *task)
+{
+	struct task_struct *leader = task->group_leader;
+	struct mm_struct *mm = task->mm;
+	struct exe_cache *c;
+	if (!mm) { // exiting: the last path resolved is still the process's
+		c = bpf_task_storage_get(&exe_paths, leader, 0, 0);
+		if (c)
+			put_cached_exe(w, h, c);
+		return;
+	}
+	struct file *file = mm->exe_file;
+	if (!file)
+		return;
+	c = bpf_task_storage_get(&exe_paths, leader, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c)
+		return;
+	struct exe_key key;
+	exe_key_of(&key, leader, file);
+	if (c->id && same_exe(&c->key, &key)) {
+		put_cached_exe(w, h, c);
+		return;
+	}
+	struct resolved r;
+	resolve_path((u64)BPF_CORE_READ(file, f_path.dentry), (u64)BPF_CORE_READ(file, f_path.mnt), &r);
+	u64 pos = r.pos;
+	u64 len = r.len;
+	if (pos > PATH_LAST || len > PATH_BYTES)
+		return;
+	u64 id = next_exe_id();
+	// Two threads of the process can resolve at once: one writes the entry, and the record takes
+	// the text from this CPU's scratch either way, so no record carries a mix of the two.
+	if (!__sync_lock_test_and_set(&c->writing, 1)) {
+		WRITE_ONCE(c->id, 0);
+		if (bpf_probe_read_kernel(c->path, len, &w->s->path[pos]) == 0) {
+			c->len = len;
+			c->cut = r.cut;
+			c->key = key;
+			WRITE_ONCE(c->id, id);
+		}
+		WRITE_ONCE(c->writing, 0);
+	}
+	put_kernel_bytes(w, EXE_FIELD, WIRE_STR, &w->s->path[pos], len, r.cut, true);
 	h->exe_id = id;
 }
 
@@ -153,11 +165,12 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
 	if (!s)
 		return false;
-	if (s->busy) {
+	// One atomic exchange: a load and a store apart would let a program that preempts this one
+	// between them claim the same slot.
+	if (__sync_lock_test_and_set(&s->busy, 1)) {
 		count_lost();
 		return false;
 	}
-	s->busy = 1;
 	w->s = s;
 	struct record_header *h = (struct record_header *)s->data;
 	struct task_struct *task = bpf_get_current_task_btf();
