@@ -14,6 +14,9 @@ static __always_inline u32 unique_id(u32 host_id, u64 start_time)
 	return (u32)(((start_time ^ ((u64)host_id << 32)) * 0x9E3779B97F4A7C15ULL) >> 32);
 }
 
+// The deepest pid namespace level the kernel allows (include/linux/pid_namespace.h).
+#define MAX_PID_NS_LEVEL 32
+
 // Direct loads through BTF pointers: far cheaper than a probe-read helper call per field.
 static __always_inline u32 ns_nr(struct pid *p)
 {
@@ -21,7 +24,7 @@ static __always_inline u32 ns_nr(struct pid *p)
 	if (level == 0)
 		return p->numbers[0].nr;
 	struct upid upid = {};
-	if (level > 31)
+	if (level > MAX_PID_NS_LEVEL)
 		return 0;
 	bpf_core_read(&upid, sizeof(upid),
 		      (void *)((u64)p + bpf_core_field_offset(struct pid, numbers)) + level * sizeof(struct upid));

@@ -81,3 +81,23 @@ bpfTest(
     assert.deepEqual([opened("m1"), opened("m2"), opened("m3")], [program, renamed, deleted]);
   },
 );
+
+bpfTest("bpf task: pid and tid at pid namespace level 32, the kernel's deepest", async () => {
+  const marker = await Deno.makeTempFile({ prefix: "sluice-nest-" });
+  await Deno.chmod(marker, 0o644);
+  // Each level execs unshare, whose child is the next level's init; the last opens the marker.
+  const nest = `if [ "$1" -gt 0 ]; then exec unshare -pf /bin/sh -c "$0" "$0" $(($1 - 1)) "$2"; fi; ` +
+    `exec 3<"$2"; echo $$`;
+  let result = { pid: 0, stdout: "" };
+  const events = await trace(["openat"], async () => {
+    result = await asNobody("unshare", ["-Ur", "/bin/sh", "-c", nest, nest, "32", marker]);
+  });
+  await Deno.remove(marker);
+  assert.equal(result.stdout, "1");
+  const opened = events.find((e) => findData(e, "pathname") === marker);
+  assert(opened, "no openat of the marker");
+  const process = opened.workload?.process;
+  assert.equal(process?.real_user?.id, NOBODY);
+  assert.deepEqual([process?.pid, process?.thread?.tid], [1, 1]);
+  assert.notEqual(process?.host_pid, 1);
+});
