@@ -63,3 +63,40 @@ bpfTest(
     });
   },
 );
+
+bpfTest("bpf path: pseudo files as stdin are named as the kernel's d_dname names them", async () => {
+  // Perl puts each file on fd 0, then execs a shell that prints what the kernel calls it.
+  const opens: Record<string, string> = {
+    namespace: `open(my $f, "<", "/proc/self/ns/net") or die; my $fd = fileno($f);`,
+    pidfd: "my $fd = syscall(434, $$ + 0, 0);",
+    socket: "socketpair(my $a, my $b, AF_UNIX, SOCK_STREAM, 0) or die; my $fd = fileno($a);",
+    eventfd: "my $fd = syscall(290, 0, 0);",
+    memfd: `my $name = "sluice"; my $fd = syscall(319, $name, 0);`,
+  };
+  const runs: { kind: string; pid: number; link: string }[] = [];
+  const events = await trace(["sched_process_exec"], async () => {
+    for (const [kind, open] of Object.entries(opens)) {
+      const perl = `${open} $fd >= 0 or die "$!"; POSIX::dup2($fd, 0) // die "$!"; ` +
+        `exec "/bin/sh", "-c", q{readlink /proc/$$/fd/0}`;
+      const child = new Deno.Command("perl", { args: ["-MPOSIX", "-MSocket", "-e", perl], stdout: "piped" })
+        .spawn();
+      const link = new TextDecoder().decode((await child.output()).stdout).trim();
+      runs.push({ kind, pid: child.pid, link });
+    }
+  });
+  assert.deepEqual(
+    runs.map((r) => [r.kind, r.link.replace(/\d+/, "N")]),
+    [
+      ["namespace", "net:[N]"],
+      ["pidfd", "anon_inode:[pidfd]"],
+      ["socket", "socket:[N]"],
+      ["eventfd", "anon_inode:[eventfd]"],
+      ["memfd", "/memfd:sluice (deleted)"],
+    ],
+  );
+  for (const { kind, pid, link } of runs) {
+    const exec = execOf(events, pid);
+    assert.equal(findData(exec, "stdin_path"), link, kind);
+    assert.equal(exec.truncated, undefined, kind);
+  }
+});
