@@ -51,7 +51,8 @@ struct exe_cache {
 
 // A syscall's raw arguments, saved at entry for sys_exit.
 struct saved_args {
-	u64 id; // syscall number + 1; 0 when nothing is pending
+	u64 id; // syscall number + 1 (x86_64's); 0 when nothing is pending
+	u64 abi; // ABI_COMPAT, ABI_TIME32 (compat.h)
 	u64 a[SYSCALL_ARGS];
 };
 

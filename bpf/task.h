@@ -4,7 +4,6 @@
 #ifndef SLUICE_TASK_H
 #define SLUICE_TASK_H
 
-#define TS_COMPAT 0x0002
 #define PF_KTHREAD 0x00200000
 // begin()'s syscall argument for records made outside the syscall path: find the task's syscall.
 #define SYSCALL_LOOKUP (NO_SYSCALL - 1)
@@ -204,10 +203,13 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 		// The syscall the task is in, if any: Tracee names it in every event's context.
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 		long nr = regs->orig_ax;
+		u32 abi = 0;
+		if (task_compat(task))
+			nr = native_syscall(nr, &abi);
 		syscall = nr >= 0 ? nr : NO_SYSCALL;
 	}
 	h->syscall = syscall;
-	h->task_flags = (task->thread_info.status & TS_COMPAT) ? TASK_COMPAT : 0;
+	h->task_flags = task_compat(task) ? TASK_COMPAT : 0;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 	w->s->off = sizeof(*h);
 	put_exe(w, h, task);
