@@ -8,6 +8,7 @@
 #define TS_COMPAT 0x0002
 // i386's execve: what a successful compat exec of a 64-bit program returns as (then read as munmap).
 #define NR32_EXECVE 11
+#define NR32_EXECVEAT 358
 
 // An i386 number's x86_64 twin + 1 (0: none), with COMPAT_TIME32 when its timespec is 32-bit.
 struct {
@@ -39,6 +40,19 @@ static __always_inline long native_syscall(long id, u32 *abi)
 		return -1;
 	*abi = ABI_COMPAT | ((*v & COMPAT_TIME32) ? ABI_TIME32 : 0);
 	return (*v & ~COMPAT_TIME32) - 1;
+}
+
+// The syscall of an exec in progress: by then the task may have switched between 64 and 32 bits,
+// and its syscall number is the other mode's.
+static __always_inline u32 exec_syscall(struct task_struct *task)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	long nr = regs->orig_ax;
+	if (nr == NR_EXECVE || nr == NR32_EXECVE)
+		return NR_EXECVE;
+	if (nr == NR_EXECVEAT || nr == NR32_EXECVEAT)
+		return NR_EXECVEAT;
+	return NO_SYSCALL; // started by the kernel
 }
 
 #endif

@@ -245,9 +245,9 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	if (!is_enabled(EVENT_SCHED_PROCESS_EXEC))
 		return 0;
 	struct record_writer w;
-	if (!begin(&w, EVENT_SCHED_PROCESS_EXEC, SYSCALL_LOOKUP, 0))
-		return 0;
 	struct task_struct *task = bpf_get_current_task_btf();
+	if (!begin(&w, EVENT_SCHED_PROCESS_EXEC, exec_syscall(task), 0))
+		return 0;
 	struct file *file = bprm->file;
 	struct inode *inode = file->f_inode;
 	put_kernel_str(&w, F_SCHED_PROCESS_EXEC_CMDPATH, bprm->filename);

@@ -14,7 +14,7 @@ bpfTest("bpf compat: i386 open, nanosleep and execve through int $0x80 are trace
   const marker = crypto.randomUUID();
   const missing = `/tmp/sluice-compat-${marker}`;
   let result = { pid: 0, stdout: "" };
-  const events = await trace(["open", "nanosleep", "execve"], async () => {
+  const events = await trace(["open", "nanosleep", "execve", "sched_process_exec"], async () => {
     result = await asNobody(workload, ["int80", "/etc/hostname", missing, "/bin/echo", marker]);
   });
   const [fd, slept, failed, echoed] = result.stdout.split("\n");
@@ -45,4 +45,6 @@ bpfTest("bpf compat: i386 open, nanosleep and execve through int $0x80 are trace
   const ran = one("execve", (e) => findData(e, "pathname") === "/bin/echo");
   assert.deepEqual((findData(ran, "argv") as { value: string[] }).value, ["/bin/echo", marker]);
   assert.equal(findData(ran, "returnValue"), "0");
+  const exec = mine.find((e) => e.name === "sched_process_exec" && findData(e, "cmdpath") === "/bin/echo");
+  assert.equal(exec?.workload?.process?.thread?.syscall, "execve");
 });
