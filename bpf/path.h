@@ -19,8 +19,9 @@ struct path_walk {
 	struct mount *mnt;
 	struct scratch *s;
 	u64 pos; // first byte of the path so far in s->path
+	// Until the walk reaches the root: one that runs out of steps first has lost its leading
+	// directories (each mount crossed takes a step too, and a process can stack thousands).
 	bool cut;
-	bool top; // reached the root: a walk that ran out of steps first lost its leading directories
 };
 
 static long path_step(u64 i, struct path_walk *c)
@@ -33,7 +34,7 @@ static long path_step(u64 i, struct path_walk *c)
 	if (d == root || d == parent) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 		if (d != root || up == mnt) {
-			c->top = true; // the root of the namespace, or of a detached mount (memfd, pipes)
+			c->cut = false; // the root of the namespace, or of a detached mount (memfd, pipes)
 			return 1;
 		}
 		c->d = BPF_CORE_READ(mnt, mnt_mountpoint);
@@ -160,6 +161,7 @@ __noinline int resolve_path(u64 dentry, u64 vfsmnt, struct resolved *r)
 		.d = (struct dentry *)dentry,
 		.vfsmnt = (struct vfsmount *)vfsmnt,
 		.s = s,
+		.cut = true,
 	};
 	if (!s || !c.d || !c.vfsmnt)
 		return 0;
@@ -175,9 +177,6 @@ __noinline int resolve_path(u64 dentry, u64 vfsmnt, struct resolved *r)
 	u64 end = deleted ? PATH_END : PATH_LAST;
 	c.pos = end;
 	bpf_loop(PATH_DEPTH, path_step, &c, 0);
-	// Each mount crossed takes a step too: stacked mounts can use them all up before the root.
-	if (!c.top)
-		c.cut = true;
 	u64 pos = c.pos;
 	if (pos > PATH_LAST || pos > end)
 		return 0;
