@@ -176,7 +176,7 @@ bpfTest(
     const ours = new Set<number>();
     while (ours.size < programs) {
       assert(!exited, "sluice exited before attaching its programs");
-      for (const id of await sluiceProgramIds()) if (!before.has(id)) ours.add(id);
+      for (const id of await sluiceProgramIds({ attached: true })) if (!before.has(id)) ours.add(id);
       await new Promise((r) => setTimeout(r, 100));
     }
     const pids: number[] = [];
