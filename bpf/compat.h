@@ -42,6 +42,18 @@ static __always_inline long native_syscall(long id, u32 *abi)
 	return (*v & ~COMPAT_TIME32) - 1;
 }
 
+// Whether an exec entered as x86_64 syscall `saved` in mode `abi` can have returned as `raw`: a
+// successful exec returns as execve (execveat too), numbered in the mode it was entered in,
+// whatever mode the program it started runs in.
+static __always_inline bool exec_returned(u64 saved, long raw, u64 abi)
+{
+	if (saved != NR_EXECVE && saved != NR_EXECVEAT)
+		return false;
+	if (abi & ABI_COMPAT)
+		return raw == NR32_EXECVE || raw == NR32_EXECVEAT;
+	return raw == NR_EXECVE || raw == NR_EXECVEAT;
+}
+
 // The syscall of an exec in progress: by then the task may have switched between 64 and 32 bits,
 // and its syscall number is the other mode's.
 static __always_inline u32 exec_syscall(struct task_struct *task)

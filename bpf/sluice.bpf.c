@@ -113,10 +113,9 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	u32 abi = 0;
 	long id = task_compat(task) ? native_syscall(raw, &abi) : raw;
 	struct syscall_desc *d = syscall_desc(id);
-	// A successful exec returns as execve, in the mode of the program it started: execveat's
-	// number reads as execve's, and a compat exec of a 64-bit program returns as i386's execve,
-	// which reads as munmap. The id saved at entry decides.
-	bool exec = raw == NR_EXECVE || raw == NR32_EXECVE;
+	// A successful exec may return in the other mode (compat.h: exec_returned), where its number
+	// reads as another syscall (i386's execve, 11, as munmap): the id saved at entry decides.
+	bool exec = raw == NR_EXECVE || raw == NR_EXECVEAT || raw == NR32_EXECVE || raw == NR32_EXECVEAT;
 	if (!exec && (!d || !d->on))
 		return 0;
 	struct saved_args *sa = bpf_task_storage_get(&args, task, 0, 0);
@@ -125,7 +124,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	u64 saved = sa->id - 1;
 	sa->id = 0;
 	if (saved != (u64)id) {
-		if (!exec || ret != 0 || (saved != NR_EXECVE && saved != NR_EXECVEAT))
+		if (!exec || ret != 0 || !exec_returned(saved, raw, sa->abi))
 			return 0;
 		id = saved;
 		d = syscall_desc(id);
