@@ -8,6 +8,10 @@
 //   workload memfd-exec NAME SRC ARG... execveat of a memfd called NAME holding a copy of SRC
 //   workload deep-exec DIR NAME DEPTH SRC ARG...  DEPTH directories NAME made one by one under
 //                                      DIR, then a copy of SRC in the last one exec'd as ./prog
+//   workload exe-chain NAME1 NAME2  one process through three executables: a memfd NAME1, the
+//                                      workload's own file, a memfd NAME2; getpid in the first and last
+//   workload int80 PATH MISSING ECHO ARG  i386 syscalls through int $0x80: open(PATH), nanosleep
+//                                      of 1 µs, execve(MISSING) (prints each result), execve(ECHO, ARG)
 //   workload syscalls DIR     several dozen syscalls with known results (bench/syscalls.c)
 //   workload exec-cases FILE  the fuzzer's cases: each exec'd in a child of its own; prints one
 //                             line per case, "PID RESULT" (0, or -errno of the failed exec). FILE
@@ -17,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,7 +128,8 @@ static int copy(const char *src, int fd)
 
 static int memfd_exec(const char *name, const char *src, char **args)
 {
-	int fd = syscall(SYS_memfd_create, name, 0);
+	// Close-on-exec, as fileless malware does: nothing but the exec keeps the memfd alive.
+	int fd = syscall(SYS_memfd_create, name, MFD_CLOEXEC);
 	if (copy(src, fd) != 0)
 		return failed();
 	return execat(fd, "", args, AT_EMPTY_PATH);
@@ -141,6 +147,73 @@ static int deep_exec(const char *dir, const char *name, int depth, const char *s
 		return failed();
 	close(fd);
 	return exec_once("./prog", args);
+}
+
+// The first memfd's file and dentry are freed during the middle stage (the sleep lets RCU free the
+// dentry): the last memfd's can land at their addresses.
+static int exe_chain(char **argv, int argc)
+{
+	// Later stages get the stage and the workload's file (readlink of /proc/self/exe in a memfd
+	// would name the memfd).
+	char self[4096];
+	int stage = argc > 4 ? atoi(argv[4]) : 0;
+	if (stage == 0) {
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n < 0)
+			return failed();
+		self[n] = 0;
+	} else {
+		snprintf(self, sizeof(self), "%s", argv[5]);
+	}
+	char next_stage[2] = { '1' + stage, 0 };
+	char *next[] = { argv[0], argv[1], argv[2], argv[3], next_stage, self, NULL };
+	if (stage == 0)
+		return memfd_exec(argv[2], self, next);
+	if (stage == 1) {
+		syscall(SYS_getpid);
+		return exec_once(self, next);
+	}
+	if (stage == 2) {
+		usleep(30000);
+		return memfd_exec(argv[3], self, next);
+	}
+	syscall(SYS_getpid);
+	return 0;
+}
+
+// Passed with garbage in the upper halves: the kernel reads only the low 32 bits of each register.
+static long int80(long nr, uint32_t a, uint32_t b, uint32_t c)
+{
+	long ret;
+	long hi = 0x5eed000000000000L;
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(hi | a), "c"(hi | b), "d"(hi | c) : "memory");
+	return ret;
+}
+
+// int $0x80 takes 32-bit pointers: the strings and arrays go in memory below 4 GiB.
+static int compat_calls(char **argv)
+{
+	char *low = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	if (low == MAP_FAILED)
+		return failed();
+	char *path = strcpy(low, argv[2]);
+	char *missing = strcpy(path + strlen(path) + 1, argv[3]);
+	char *echo = strcpy(missing + strlen(missing) + 1, argv[4]);
+	char *arg = strcpy(echo + strlen(echo) + 1, argv[5]);
+	uint32_t *list = (uint32_t *)(low + 32768);
+	int32_t *ts = (int32_t *)(low + 40000);
+	ts[0] = 0;
+	ts[1] = 1000;
+	printf("%ld\n", int80(5, (uintptr_t)path, O_RDONLY, 0));
+	printf("%ld\n", int80(162, (uintptr_t)ts, 0, 0));
+	list[0] = (uintptr_t)missing;
+	list[1] = (uintptr_t)arg;
+	list[2] = 0;
+	printf("%ld\n", int80(11, (uintptr_t)missing, (uintptr_t)list, 0));
+	fflush(stdout);
+	list[0] = (uintptr_t)echo;
+	int80(11, (uintptr_t)echo, (uintptr_t)list, 0);
+	return failed();
 }
 
 int syscalls_workload(const char *dir);
@@ -213,6 +286,10 @@ int main(int argc, char **argv)
 		return thread_exec(argv[2], &argv[3]);
 	if (argc >= 4 && strcmp(argv[1], "memfd-exec") == 0)
 		return memfd_exec(argv[2], argv[3], &argv[4]);
+	if (argc == 6 && strcmp(argv[1], "int80") == 0)
+		return compat_calls(argv);
+	if ((argc == 4 || argc == 6) && strcmp(argv[1], "exe-chain") == 0)
+		return exe_chain(argv, argc);
 	if (argc >= 6 && strcmp(argv[1], "deep-exec") == 0)
 		return deep_exec(argv[2], argv[3], atoi(argv[4]), argv[5], &argv[6]);
 	if (argc == 4 && strcmp(argv[1], "open") == 0)

@@ -7,6 +7,7 @@
 struct array_walk {
 	struct record_writer w;
 	const char *const *array;
+	bool compat; // an array of 32-bit pointers
 	u64 start; // offset of the field's header
 	u64 len; // payload bytes so far
 	bool cut;
@@ -16,10 +17,14 @@ struct array_walk {
 static long array_step(u64 i, struct array_walk *c)
 {
 	const char *arg = NULL;
-	if (bpf_probe_read_user(&arg, sizeof(arg), &c->array[i]) != 0) {
+	u32 arg32 = 0;
+	if (c->compat ? bpf_probe_read_user(&arg32, sizeof(arg32), (const u32 *)c->array + i) != 0
+		      : bpf_probe_read_user(&arg, sizeof(arg), &c->array[i]) != 0) {
 		c->cut = true;
 		return 1;
 	}
+	if (c->compat)
+		arg = (const char *)(u64)arg32;
 	if (!arg)
 		return 1;
 	u64 len = c->len;
@@ -49,11 +54,11 @@ static long array_step(u64 i, struct array_walk *c)
 }
 
 // A NULL-terminated user array of user strings (argv, envp), each element with its NUL.
-static __always_inline void put_user_array(struct record_writer *w, u8 field, const char *const *array)
+static __always_inline void put_user_array(struct record_writer *w, u8 field, const char *const *array, u32 abi)
 {
 	if (!array)
 		return;
-	struct array_walk c = { .w = *w, .array = array, .start = w->s->off };
+	struct array_walk c = { .w = *w, .array = array, .compat = abi & ABI_COMPAT, .start = w->s->off };
 	if (c.start > DATA_LIMIT - FH) {
 		put_mark(w, field, WIRE_STR_ARRAY);
 		return;
@@ -99,8 +104,18 @@ static __always_inline void put_user_fixed(struct record_writer *w, u8 field, u8
 		put_fixed(w, field, type, v, size);
 }
 
+// An i386 `struct old_timespec32`, widened to the 64-bit form the record carries.
+static __always_inline void put_timespec32(struct record_writer *w, u8 field, const void *p)
+{
+	s32 t[2];
+	if (!p || bpf_probe_read_user(t, sizeof(t), p) != 0)
+		return;
+	s64 wide[2] = { t[0], t[1] };
+	put_fixed(w, field, WIRE_TIMESPEC, wide, sizeof(wide));
+}
+
 // One argument by its kind in the descriptor.
-static __always_inline void put_arg(struct record_writer *w, const struct syscall_desc *d, const u64 *a, u32 i)
+static __always_inline void put_arg(struct record_writer *w, const struct syscall_desc *d, const u64 *a, u32 i, u32 abi)
 {
 	u64 v = a[i];
 	switch (d->kind[i]) {
@@ -110,8 +125,8 @@ static __always_inline void put_arg(struct record_writer *w, const struct syscal
 	case ARG_U32:
 		put_u32(w, i, v);
 		break;
-	case ARG_I64:
-		put_s64(w, i, v);
+	case ARG_I64: // i386's long is 32 bits
+		put_s64(w, i, (abi & ABI_COMPAT) ? (s64)(s32)v : (s64)v);
 		break;
 	case ARG_U64:
 		put_u64(w, i, v);
@@ -123,7 +138,10 @@ static __always_inline void put_arg(struct record_writer *w, const struct syscal
 		put_sockaddr(w, i, a, d->aux[i], (const void *)v);
 		break;
 	case ARG_TIMESPEC:
-		put_user_fixed(w, i, WIRE_TIMESPEC, (const void *)v, 16);
+		if (abi & ABI_TIME32)
+			put_timespec32(w, i, (const void *)v);
+		else
+			put_user_fixed(w, i, WIRE_TIMESPEC, (const void *)v, 16);
 		break;
 	case ARG_INT_PAIR:
 		put_user_fixed(w, i, WIRE_INT_PAIR, (const void *)v, 8);
@@ -135,11 +153,11 @@ static __always_inline void put_arg(struct record_writer *w, const struct syscal
 
 // Every argument `d` declares. Unrolled: the writer keeps its offset in map memory, so the
 // verifier's states do not multiply from one argument to the next.
-static __always_inline void put_args(struct record_writer *w, const struct syscall_desc *d, const u64 *a)
+static __always_inline void put_args(struct record_writer *w, const struct syscall_desc *d, const u64 *a, u32 abi)
 {
 #pragma unroll
 	for (u32 i = 0; i < SYSCALL_ARGS; i++)
-		put_arg(w, d, a, i);
+		put_arg(w, d, a, i, abi);
 }
 
 #endif

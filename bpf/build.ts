@@ -94,6 +94,8 @@ if (Deno.args.includes("--force") || !upToDate(headerText)) {
     "-Wall",
     "-target",
     "bpf",
+    // v3: atomic exchange (the scratch slot's claim) and 32-bit registers.
+    "-mcpu=v3",
     "-D__TARGET_ARCH_x86",
     "-I",
     out,

@@ -44,7 +44,7 @@ static __always_inline bool exec_env_wanted(void)
 }
 
 // The fields of execve or execveat: pathname, argv, envp (and dirfd, flags for execveat).
-static __always_inline void put_exec_args(struct record_writer *w, u32 id, const u64 *a, s64 ret)
+static __always_inline void put_exec_args(struct record_writer *w, u32 id, const u64 *a, s64 ret, u32 abi)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	bool at = id == NR_EXECVEAT;
@@ -60,9 +60,9 @@ static __always_inline void put_exec_args(struct record_writer *w, u32 id, const
 		if (env)
 			put_area(w, envp, mm->env_start, mm->env_end, ENV_BYTES);
 	} else {
-		put_user_array(w, argv, (const char *const *)a[at ? 2 : 1]);
+		put_user_array(w, argv, (const char *const *)a[at ? 2 : 1], abi);
 		if (env)
-			put_user_array(w, envp, (const char *const *)a[at ? 3 : 2]);
+			put_user_array(w, envp, (const char *const *)a[at ? 3 : 2], abi);
 	}
 	if (at)
 		put_s32(w, F_EXECVEAT_FLAGS, a[4]);

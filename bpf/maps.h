@@ -23,19 +23,36 @@ struct scratch {
 	u8 path[PATH_BYTES + 256]; // a path is resolved backwards into this, then copied
 };
 
+// What an executable's path was resolved from: when any of it changes, the path may have.
+struct exe_key {
+	u64 file; // mm->exe_file and its dentry
+	u64 dentry;
+	// The group leader's self_exec_id, which every exec increments: an exec frees a file and a
+	// dentry whose addresses a later exec's can take (a memfd, then a file, then another memfd).
+	u64 exec_id;
+	// The dentry's parent, name and unlinked state: a rename or an unlink changes the path d_path
+	// gives. A renamed parent folder does not show here (the README says so).
+	u64 parent;
+	u64 name;
+	u64 hash_len;
+	u64 unlinked;
+};
+
 // A process's executable path, resolved once in the kernel (task storage on its group leader).
 struct exe_cache {
-	u64 file; // mm->exe_file and its dentry when resolved: either changing means resolve again
-	u64 dentry;
+	struct exe_key key;
 	u64 id; // unique per resolution: user space decodes each id's text once
 	u32 len;
 	u32 cut;
+	u32 writing; // claimed by the one thread that writes the entry
+	u32 pad;
 	u8 path[PATH_BYTES];
 };
 
 // A syscall's raw arguments, saved at entry for sys_exit.
 struct saved_args {
-	u64 id; // syscall number + 1; 0 when nothing is pending
+	u64 id; // syscall number + 1 (x86_64's); 0 when nothing is pending
+	u64 abi; // ABI_COMPAT, ABI_TIME32 (compat.h)
 	u64 a[SYSCALL_ARGS];
 };
 

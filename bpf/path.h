@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // Paths as the kernel's d_path names them: dentries walked up to the root of the mount namespace,
 // " (deleted)" after an unlinked file (a memfd is "/memfd:NAME (deleted)"). At most PATH_BYTES - 1
-// bytes and PATH_DEPTH directories; a deeper path keeps its last bytes and is marked cut.
+// bytes and PATH_DEPTH steps (a directory or a mount crossed); a longer walk keeps the last bytes
+// and is marked cut.
 #ifndef SLUICE_PATH_H
 #define SLUICE_PATH_H
 
@@ -18,6 +19,8 @@ struct path_walk {
 	struct mount *mnt;
 	struct scratch *s;
 	u64 pos; // first byte of the path so far in s->path
+	// Until the walk reaches the root: one that runs out of steps first has lost its leading
+	// directories (each mount crossed takes a step too, and a process can stack thousands).
 	bool cut;
 };
 
@@ -30,8 +33,10 @@ static long path_step(u64 i, struct path_walk *c)
 	struct dentry *root = BPF_CORE_READ(vfsmnt, mnt_root);
 	if (d == root || d == parent) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
-		if (d != root || up == mnt)
-			return 1; // the root of the namespace, or of a detached mount (memfd, pipes)
+		if (d != root || up == mnt) {
+			c->cut = false; // the root of the namespace, or of a detached mount (memfd, pipes)
+			return 1;
+		}
 		c->d = BPF_CORE_READ(mnt, mnt_mountpoint);
 		c->mnt = up;
 		c->vfsmnt = &up->mnt;
@@ -62,36 +67,60 @@ static long path_step(u64 i, struct path_walk *c)
 #define PIPEFS_MAGIC 0x50495045
 #define SOCKFS_MAGIC 0x534F434B
 #define ANON_INODE_FS_MAGIC 0x09041934
+#define NSFS_MAGIC 0x6e736673
+#define PIDFS_MAGIC 0x50494446
+#define TMPFS_MAGIC 0x01021994
+#define HUGETLBFS_MAGIC 0x958458f6
+#define SECRETMEM_MAGIC 0x5345434d
 
 #define PSEUDO_NAME_BYTES (NAME_MAX_LEN + 32)
 
 // The name d_path gives a dentry of a pseudo filesystem (one with no place in any tree, named by
-// its d_dname operation): pipes, sockets, anonymous inodes, and files like a memfd.
-static __always_inline u64 pseudo_name(struct scratch *s, struct dentry *d)
+// its d_dname operation): pipes, sockets, anonymous inodes, namespaces, pidfds, and the unlinked
+// files of memfd_create and shared memory. Another filesystem's names are not guessed: `cut` is
+// set and nothing written.
+static __always_inline u64 pseudo_name(struct scratch *s, struct dentry *d, u64 *cut)
 {
 	static const char pipe[] = "pipe:[%lu]";
 	static const char socket[] = "socket:[%lu]";
 	static const char anon[] = "anon_inode:%s";
-	static const char unlinked_file[] = "/%s (deleted)";
-	u64 data[1];
+	static const char ns[] = "%s:[%lu]";
+	static const char pidfd[] = "anon_inode:[pidfd]";
+	static const char unlinked_file[] = "/%s (deleted)"; // simple_dname
+	u64 data[2];
 	long n;
+	struct ns_common *nsc;
 	switch (BPF_CORE_READ(d, d_sb, s_magic)) {
 	case PIPEFS_MAGIC:
 		data[0] = BPF_CORE_READ(d, d_inode, i_ino);
-		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, pipe, data, sizeof(data));
+		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, pipe, data, sizeof(u64));
 		break;
 	case SOCKFS_MAGIC:
 		data[0] = BPF_CORE_READ(d, d_inode, i_ino);
-		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, socket, data, sizeof(data));
+		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, socket, data, sizeof(u64));
 		break;
 	case ANON_INODE_FS_MAGIC:
 		data[0] = (u64)BPF_CORE_READ(d, d_name.name);
-		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, anon, data, sizeof(data));
+		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, anon, data, sizeof(u64));
 		break;
-	default: // simple_dname
+	case NSFS_MAGIC: // "net:[4026531840]": the namespace's kind and inode
+		nsc = BPF_CORE_READ(d, d_inode, i_private);
+		data[0] = (u64)BPF_CORE_READ(nsc, ops, name);
+		data[1] = BPF_CORE_READ(d, d_inode, i_ino);
+		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, ns, data, sizeof(data));
+		break;
+	case PIDFS_MAGIC:
+		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, pidfd, NULL, 0);
+		break;
+	case TMPFS_MAGIC:
+	case HUGETLBFS_MAGIC:
+	case SECRETMEM_MAGIC:
 		data[0] = (u64)BPF_CORE_READ(d, d_name.name);
-		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, unlinked_file, data, sizeof(data));
+		n = bpf_snprintf((char *)s->path, PSEUDO_NAME_BYTES, unlinked_file, data, sizeof(u64));
 		break;
+	default:
+		*cut = 1;
+		return 0;
 	}
 	// bpf_snprintf answers the length it would have needed: never more than it wrote.
 	if (n > PSEUDO_NAME_BYTES)
@@ -99,9 +128,15 @@ static __always_inline u64 pseudo_name(struct scratch *s, struct dentry *d)
 	return n > 1 ? n - 1 : 0;
 }
 
+// The kernel's d_unlinked(): d_path then adds " (deleted)".
+static __always_inline bool is_unlinked(const void *hash_pprev, const struct dentry *parent, const struct dentry *d)
+{
+	return !hash_pprev && parent != d;
+}
+
 static __always_inline bool unlinked(struct dentry *d)
 {
-	return !BPF_CORE_READ(d, d_hash.pprev) && BPF_CORE_READ(d, d_parent) != d;
+	return is_unlinked(BPF_CORE_READ(d, d_hash.pprev), BPF_CORE_READ(d, d_parent), d);
 }
 
 // Where resolve_path left a path in this CPU's scratch slot: s->path[pos, pos + len).
@@ -126,6 +161,7 @@ __noinline int resolve_path(u64 dentry, u64 vfsmnt, struct resolved *r)
 		.d = (struct dentry *)dentry,
 		.vfsmnt = (struct vfsmount *)vfsmnt,
 		.s = s,
+		.cut = true,
 	};
 	if (!s || !c.d || !c.vfsmnt)
 		return 0;
@@ -134,7 +170,7 @@ __noinline int resolve_path(u64 dentry, u64 vfsmnt, struct resolved *r)
 	struct vfsmount *top = c.vfsmnt;
 	if (BPF_CORE_READ(leaf, d_parent) == leaf && BPF_CORE_READ(top, mnt_root) != leaf &&
 	    BPF_CORE_READ(leaf, d_op, d_dname)) {
-		r->len = pseudo_name(s, leaf);
+		r->len = pseudo_name(s, leaf, &r->cut);
 		return 0;
 	}
 	bool deleted = unlinked(leaf);

@@ -17,6 +17,7 @@
 
 #include "maps.h"
 #include "writer.h"
+#include "compat.h"
 #include "filter.h"
 #include "path.h"
 #include "task.h"
@@ -46,8 +47,19 @@ static __always_inline struct syscall_desc *syscall_desc(long id)
 	return bpf_map_lookup_elem(&syscalls, &key);
 }
 
-static __always_inline void read_args(struct pt_regs *regs, u64 *a)
+static __always_inline void read_args(struct pt_regs *regs, u64 *a, u32 abi)
 {
+	if (abi & ABI_COMPAT) {
+		// i386's order; the kernel reads only the low halves, which a 64-bit caller of int $0x80
+		// need not have cleared.
+		a[0] = (u32)regs->bx;
+		a[1] = (u32)regs->cx;
+		a[2] = (u32)regs->dx;
+		a[3] = (u32)regs->si;
+		a[4] = (u32)regs->di;
+		a[5] = (u32)regs->bp;
+		return;
+	}
 	a[0] = regs->di;
 	a[1] = regs->si;
 	a[2] = regs->dx;
@@ -57,36 +69,38 @@ static __always_inline void read_args(struct pt_regs *regs, u64 *a)
 }
 
 // A syscall that does not return (exit, exit_group), reported with the arguments it was entered with.
-static __always_inline void report_at_entry(long id, const struct syscall_desc *d, struct pt_regs *regs)
+static __always_inline void report_at_entry(long id, const struct syscall_desc *d, struct pt_regs *regs, u32 abi)
 {
 	u64 a[SYSCALL_ARGS];
 	struct record_writer w;
-	read_args(regs, a);
+	read_args(regs, a, abi);
 	if (!begin(&w, id, id, 0))
 		return;
-	put_args(&w, d, a);
+	put_args(&w, d, a, abi);
 	finish(&w);
 }
 
-// 32-bit (compat) syscalls are not traced: their numbers are another table's.
+// A 32-bit (compat) syscall goes by its x86_64 twin's number from here on (compat.h).
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
+	u32 abi = 0;
+	if (task_compat(task))
+		id = native_syscall(id, &abi);
 	struct syscall_desc *d = syscall_desc(id);
 	if (!d || !d->on)
 		return 0;
-	struct task_struct *task = bpf_get_current_task_btf();
-	if (task->thread_info.status & TS_COMPAT)
-		return 0;
 	if (d->flags & SYSCALL_AT_ENTRY) {
-		report_at_entry(id, d, regs);
+		report_at_entry(id, d, regs, abi);
 		return 0;
 	}
 	struct saved_args *a = bpf_task_storage_get(&args, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!a)
 		return 0;
 	a->id = id + 1;
-	read_args(regs, a->a);
+	a->abi = abi;
+	read_args(regs, a->a, abi);
 	if (id == NR_EXECVE || id == NR_EXECVEAT)
 		save_exec_name(task, (const void *)(id == NR_EXECVE ? a->a[0] : a->a[1]));
 	return 0;
@@ -95,36 +109,39 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	long id = regs->orig_ax;
-	struct syscall_desc *d = syscall_desc(id);
-	// A successful execveat returns as execve: the id saved at entry decides.
-	if (!d || (!d->on && id != NR_EXECVE))
-		return 0;
+	long raw = regs->orig_ax;
 	struct task_struct *task = bpf_get_current_task_btf();
+	u32 abi = 0;
+	long id = task_compat(task) ? native_syscall(raw, &abi) : raw;
+	struct syscall_desc *d = syscall_desc(id);
+	// A successful exec may return in the other mode (compat.h: exec_returned), where its number
+	// reads as another syscall (i386's execve, 11, as munmap): the id saved at entry decides.
+	bool exec = raw == NR_EXECVE || raw == NR_EXECVEAT || raw == NR32_EXECVE || raw == NR32_EXECVEAT;
+	if (!exec && (!d || !d->on))
+		return 0;
 	struct saved_args *sa = bpf_task_storage_get(&args, task, 0, 0);
 	if (!sa || !sa->id)
 		return 0;
 	u64 saved = sa->id - 1;
 	sa->id = 0;
 	if (saved != (u64)id) {
-		if (id != NR_EXECVE || saved != NR_EXECVEAT || ret != 0)
+		if (!exec || ret != 0 || !exec_returned(saved, raw, sa->abi))
 			return 0;
-		id = NR_EXECVEAT;
+		id = saved;
 		d = syscall_desc(id);
-		if (!d)
-			return 0;
 	}
-	if (!d->on)
+	if (!d || !d->on)
 		return 0;
 	u64 a[SYSCALL_ARGS];
 	__builtin_memcpy(a, sa->a, sizeof(a));
+	abi = sa->abi;
 	struct record_writer w;
 	if (!begin(&w, id, id, ret))
 		return 0;
 	if (id == NR_EXECVE || id == NR_EXECVEAT)
-		put_exec_args(&w, id, a, ret);
+		put_exec_args(&w, id, a, ret, abi);
 	else
-		put_args(&w, d, a);
+		put_args(&w, d, a, abi);
 	finish(&w);
 	return 0;
 }
@@ -228,9 +245,9 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	if (!is_enabled(EVENT_SCHED_PROCESS_EXEC))
 		return 0;
 	struct record_writer w;
-	if (!begin(&w, EVENT_SCHED_PROCESS_EXEC, SYSCALL_LOOKUP, 0))
-		return 0;
 	struct task_struct *task = bpf_get_current_task_btf();
+	if (!begin(&w, EVENT_SCHED_PROCESS_EXEC, exec_syscall(task), 0))
+		return 0;
 	struct file *file = bprm->file;
 	struct inode *inode = file->f_inode;
 	put_kernel_str(&w, F_SCHED_PROCESS_EXEC_CMDPATH, bprm->filename);

@@ -4,7 +4,6 @@
 #ifndef SLUICE_TASK_H
 #define SLUICE_TASK_H
 
-#define TS_COMPAT 0x0002
 #define PF_KTHREAD 0x00200000
 // begin()'s syscall argument for records made outside the syscall path: find the task's syscall.
 #define SYSCALL_LOOKUP (NO_SYSCALL - 1)
@@ -14,6 +13,9 @@ static __always_inline u32 unique_id(u32 host_id, u64 start_time)
 	return (u32)(((start_time ^ ((u64)host_id << 32)) * 0x9E3779B97F4A7C15ULL) >> 32);
 }
 
+// The deepest pid namespace level the kernel allows (include/linux/pid_namespace.h).
+#define MAX_PID_NS_LEVEL 32
+
 // Direct loads through BTF pointers: far cheaper than a probe-read helper call per field.
 static __always_inline u32 ns_nr(struct pid *p)
 {
@@ -21,7 +23,7 @@ static __always_inline u32 ns_nr(struct pid *p)
 	if (level == 0)
 		return p->numbers[0].nr;
 	struct upid upid = {};
-	if (level > 31)
+	if (level > MAX_PID_NS_LEVEL)
 		return 0;
 	bpf_core_read(&upid, sizeof(upid),
 		      (void *)((u64)p + bpf_core_field_offset(struct pid, numbers)) + level * sizeof(struct upid));
@@ -63,46 +65,30 @@ static __always_inline u64 next_exe_id(void)
 	return (*n << 12) | (bpf_get_smp_processor_id() & 0xfff);
 }
 
-// The executable's path of `task`'s process, resolved when the process's mm->exe_file changed
-// (an exec, prctl(PR_SET_MM_EXE_FILE)); NULL when it has none (kernel threads).
-static __always_inline struct exe_cache *exe_of(struct task_struct *task, struct scratch *s)
+// Direct loads through BTF pointers: this runs for every record.
+static __always_inline void exe_key_of(struct exe_key *k, struct task_struct *leader, struct file *file)
 {
-	struct task_struct *leader = task->group_leader;
-	struct mm_struct *mm = task->mm;
-	if (!mm) // exiting: the last path resolved is still the process's
-		return bpf_task_storage_get(&exe_paths, leader, 0, 0);
-	struct file *file = mm->exe_file;
-	if (!file)
-		return NULL;
-	struct dentry *dentry = file->f_path.dentry;
-	struct exe_cache *c = bpf_task_storage_get(&exe_paths, leader, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!c)
-		return NULL;
-	if (c->file == (u64)file && c->dentry == (u64)dentry && c->id)
-		return c;
-	// Another thread of the process may read the entry meanwhile: id 0 while the text changes,
-	// and readers check the id again after copying (put_exe).
-	WRITE_ONCE(c->id, 0);
-	struct resolved r;
-	resolve_path((u64)BPF_CORE_READ(file, f_path.dentry), (u64)BPF_CORE_READ(file, f_path.mnt), &r);
-	u64 pos = r.pos;
-	u64 len = r.len;
-	if (pos > PATH_LAST || len > PATH_BYTES || bpf_probe_read_kernel(c->path, len, &s->path[pos]) != 0)
-		return NULL;
-	c->len = len;
-	c->cut = r.cut;
-	c->file = (u64)file;
-	c->dentry = (u64)dentry;
-	WRITE_ONCE(c->id, next_exe_id());
-	return c;
+	struct dentry *d = file->f_path.dentry;
+	struct dentry *parent = d->d_parent;
+	k->file = (u64)file;
+	k->dentry = (u64)d;
+	k->exec_id = leader->self_exec_id;
+	k->parent = (u64)parent;
+	k->name = (u64)d->d_name.name;
+	k->hash_len = d->d_name.hash_len;
+	k->unlinked = is_unlinked(d->d_hash.pprev, parent, d);
 }
 
-// The executable's path, right after the header; its id goes in the header.
-static __always_inline void put_exe(struct record_writer *w, struct record_header *h, struct task_struct *task)
+static __always_inline bool same_exe(const struct exe_key *a, const struct exe_key *b)
 {
-	struct exe_cache *c = exe_of(task, w->s);
-	if (!c)
-		return;
+	return a->file == b->file && a->dentry == b->dentry && a->exec_id == b->exec_id && a->parent == b->parent &&
+	       a->name == b->name && a->hash_len == b->hash_len && a->unlinked == b->unlinked;
+}
+
+// The cached path, with its id in the header. Another thread of the process may write the entry
+// meanwhile: its id is 0 while the text changes, so the id is read again after the copy.
+static __always_inline void put_cached_exe(struct record_writer *w, struct record_header *h, struct exe_cache *c)
+{
 	u64 id = READ_ONCE(c->id);
 	if (!id)
 		return;
@@ -115,6 +101,55 @@ static __always_inline void put_exe(struct record_writer *w, struct record_heade
 		w->s->off = off;
 		return;
 	}
+	h->exe_id = id;
+}
+
+// The executable's path of `task`'s process, right after the header; its id goes in the header.
+// Resolved again when what it was resolved from changed (an exec, prctl(PR_SET_MM_EXE_FILE), an
+// unlink or a rename of the file); none for a process without one (kernel threads).
+static __always_inline void put_exe(struct record_writer *w, struct record_header *h, struct task_struct *task)
+{
+	struct task_struct *leader = task->group_leader;
+	struct mm_struct *mm = task->mm;
+	struct exe_cache *c;
+	if (!mm) { // exiting: the last path resolved is still the process's
+		c = bpf_task_storage_get(&exe_paths, leader, 0, 0);
+		if (c)
+			put_cached_exe(w, h, c);
+		return;
+	}
+	struct file *file = mm->exe_file;
+	if (!file)
+		return;
+	c = bpf_task_storage_get(&exe_paths, leader, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c)
+		return;
+	struct exe_key key;
+	exe_key_of(&key, leader, file);
+	if (c->id && same_exe(&c->key, &key)) {
+		put_cached_exe(w, h, c);
+		return;
+	}
+	struct resolved r;
+	resolve_path((u64)BPF_CORE_READ(file, f_path.dentry), (u64)BPF_CORE_READ(file, f_path.mnt), &r);
+	u64 pos = r.pos;
+	u64 len = r.len;
+	if (pos > PATH_LAST || len > PATH_BYTES)
+		return;
+	u64 id = next_exe_id();
+	// Two threads of the process can resolve at once: one writes the entry, and the record takes
+	// the text from this CPU's scratch either way, so no record carries a mix of the two.
+	if (!__sync_lock_test_and_set(&c->writing, 1)) {
+		WRITE_ONCE(c->id, 0);
+		if (bpf_probe_read_kernel(c->path, len, &w->s->path[pos]) == 0) {
+			c->len = len;
+			c->cut = r.cut;
+			c->key = key;
+			WRITE_ONCE(c->id, id);
+		}
+		WRITE_ONCE(c->writing, 0);
+	}
+	put_kernel_bytes(w, EXE_FIELD, WIRE_STR, &w->s->path[pos], len, r.cut, true);
 	h->exe_id = id;
 }
 
@@ -132,11 +167,12 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
 	if (!s)
 		return false;
-	if (s->busy) {
+	// One atomic exchange: a load and a store apart would let a program that preempts this one
+	// between them claim the same slot.
+	if (__sync_lock_test_and_set(&s->busy, 1)) {
 		count_lost();
 		return false;
 	}
-	s->busy = 1;
 	w->s = s;
 	struct record_header *h = (struct record_header *)s->data;
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -167,10 +203,13 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 		// The syscall the task is in, if any: Tracee names it in every event's context.
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 		long nr = regs->orig_ax;
+		u32 abi = 0;
+		if (task_compat(task))
+			nr = native_syscall(nr, &abi);
 		syscall = nr >= 0 ? nr : NO_SYSCALL;
 	}
 	h->syscall = syscall;
-	h->task_flags = (task->thread_info.status & TS_COMPAT) ? TASK_COMPAT : 0;
+	h->task_flags = task_compat(task) ? TASK_COMPAT : 0;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 	// Before put_exe: a task's executable path goes with the first record that is submitted.
 	if (!scope_wants(h)) {

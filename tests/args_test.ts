@@ -24,6 +24,7 @@ Deno.test("defaults: run, no flags, log info", () => {
     logging: { level: "info", format: "text" },
     server: undefined,
     capabilities: { bypass: false, add: 0n, drop: 0n },
+    enrichment: { environment: false },
     json: false,
     version: false,
     help: false,
@@ -80,6 +81,18 @@ Deno.test("bad values name the flag", () => {
   assert.equal(usageError(["--config="]), "--config: expected a file path, got an empty value");
   assert.equal(usageError(["--input", ""]), '--input: expected a file path or "-", got an empty value');
   assert.equal(usageError(["-j"]), "--json: applies to sluice list only");
+  assert.equal(
+    usageError(["--enrichment", "fd-paths"]),
+    "--enrichment fd-paths: Tracee's fd-paths is not supported by sluice (sluice does not resolve descriptors to paths)",
+  );
+  assert.equal(
+    usageError(["--enrichment", "environment=true"]),
+    "--enrichment environment=true: invalid enrichment flag: environment=true; sluice takes environment",
+  );
+});
+
+Deno.test("--enrichment environment: exec events carry the environment", () => {
+  assert.deepEqual(parseCli(["--enrichment", "environment"]).enrichment, { environment: true });
 });
 
 Deno.test("--log and --logging forms add up, a later level winning; --server and --capabilities by their forms", () => {

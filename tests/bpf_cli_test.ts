@@ -156,6 +156,17 @@ bpfTest("sluice run: an event that is not traced is not emitted", async () => {
   assert.deepEqual(new Set(run.events.map((e) => e.name)), new Set(["sched_process_exit"]));
 });
 
+bpfTest("sluice run: --enrichment environment puts the environment in exec events", async () => {
+  const marker = `SLUICE_MARK=${crypto.randomUUID()}`;
+  const run = await runSluice(["-e", "sched_process_exec", "--enrichment", "environment"], 1, async () => {
+    await new Deno.Command("/usr/bin/env", { args: ["-i", marker, "/bin/true"] }).output();
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const exec = run.events.find((e) => findData(e, "cmdpath") === "/bin/true");
+  assert(exec, "no exec of /bin/true");
+  assert.deepEqual((findData(exec, "env") as { value: string[] }).value, [marker]);
+});
+
 bpfTest("sluice run: without CAP_BPF, one line says what is missing, exit 1, nothing attached", async () => {
   const dir = await Deno.makeTempDir();
   const before = await sluiceProgramIds();

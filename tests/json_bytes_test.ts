@@ -123,3 +123,13 @@ bpfTest("json bytes equal the json format over live kernel events", async () => 
   assert.ok(events.some((e) => e.name === "sched_process_exec"));
   assertSameBytes(events);
 });
+
+Deno.test("json bytes write timespec values as Go's %g does, as the json format does", () => {
+  const base = makeEvent(1);
+  const seconds = [1.7000000005e9, 1700000000, 1e-5, 0.5, 0, 3, 123456789.123];
+  const events: Event[] = seconds.map((value) => ({ ...base, data: [{ name: "req", timespec: { value } }] }));
+  assertSameBytes(twice(events));
+  const out = new JsonBytes();
+  out.writeLine(events[1]);
+  assert.match(decoder.decode(out.take()), /"timespec":\{"value":1\.7e\+09\}/);
+});

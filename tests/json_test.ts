@@ -120,3 +120,24 @@ Deno.test("atTopLevel tells the outer object from strings and nested values", ()
   assert.equal(atTopLevel(text, text.indexOf('\\"b')), false);
   assert.equal(atTopLevel(text, -1), false);
 });
+
+Deno.test("json writes timespec values as Tracee's Go does (%g: 1.7e+09), and only those", () => {
+  const event = fresh(makeEvent(1));
+  event.data = [
+    { name: "req", timespec: { value: 1700000000.5 } },
+    { name: "rem", timespec: { value: 0.25 } },
+    { name: "tiny", timespec: { value: 0.00001 } },
+    { name: "pathname", str: '"timespec":{"value":1700000000}' },
+    { name: "count", int64: "1700000000" },
+  ];
+  const line = formatJson(event);
+  assert.match(
+    line,
+    /"data":\[\{"name":"req","timespec":\{"value":1\.7000000005e\+09\}\},\{"name":"rem","timespec":\{"value":0\.25\}\},\{"name":"tiny","timespec":\{"value":1e-05\}\},/,
+  );
+  assert.ok(
+    line.includes('"str":"\\"timespec\\":{\\"value\\":1700000000}"'),
+    "a string's text is left alone",
+  );
+  assert.deepEqual(JSON.parse(line), event);
+});

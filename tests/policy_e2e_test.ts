@@ -175,7 +175,7 @@ bpfTest(
     const ours = new Set<number>();
     while (ours.size < programs) {
       assert(!exited, "sluice exited before attaching its programs");
-      for (const id of await programIdsHeldBy(child.pid)) ours.add(id);
+      for (const id of await programIdsHeldBy(child.pid, { attached: true })) ours.add(id);
       await new Promise((r) => setTimeout(r, 100));
     }
     const pids: number[] = [];

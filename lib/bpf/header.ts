@@ -80,6 +80,8 @@ export function recordHeader(): string {
     `#define SCOPE_VALUES_MAX ${layout.SCOPE_VALUES_MAX}`,
     `#define NO_SYSCALL ${layout.NO_SYSCALL}U`,
     `#define TASK_COMPAT ${layout.TASK_COMPAT}`,
+    `#define COMPAT_SLOTS ${layout.COMPAT_SLOTS}`,
+    `#define COMPAT_TIME32 ${layout.COMPAT_TIME32}U`,
     `#define EXE_FIELD ${layout.EXE_FIELD}`,
     `#define WIRE_CUT ${layout.WIRE_CUT}`,
     `#define AUX_LEN_PTR ${layout.AUX_LEN_PTR}`,

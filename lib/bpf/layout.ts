@@ -198,6 +198,10 @@ export const EVENT_ID_LIMIT = 4096;
 export const NO_SYSCALL = 0xffffffff;
 /** `task_flags`: the task runs a 32-bit (compat) syscall. */
 export const TASK_COMPAT = 1;
+/** i386 syscall numbers are below this (the size of the kernel's compat table). */
+export const COMPAT_SLOTS = 512;
+/** In a compat table entry: the i386 syscall's timespec arguments are 32-bit (`old_timespec32`). */
+export const COMPAT_TIME32 = 0x80000000;
 
 /** How sys_exit reads one argument (`syscall_desc.kind`). */
 export const ARG = {
@@ -241,7 +245,7 @@ export const BOUNDS = {
   STR_BYTES: 4096,
   /** A path the kernel resolves (exec's file, the executable), its NUL included: the kernel's own d_path limit. */
   PATH_BYTES: 4096,
-  /** Directories walked to resolve a path (each takes at least 2 of {@link BOUNDS.PATH_BYTES}). */
+  /** Steps of a path walk, one per directory (at least 2 of {@link BOUNDS.PATH_BYTES}) or mount crossed. */
   PATH_DEPTH: 2048,
   /** The strings of argv (or envp) together, their NULs included. */
   ARGV_BYTES: 32768,

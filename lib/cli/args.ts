@@ -11,6 +11,7 @@ import { type CapabilitySettings, parseCapabilityFlags } from "../privileges/fla
 import { parseServerFlags, type ServerSettings } from "../server/flags.ts";
 import { type FlagSpec, parseFlags, UsageError } from "./flag_parser.ts";
 import { type LogSettings, parseLogFlags } from "./log_flags.ts";
+import { type EnrichmentSettings, parseEnrichmentFlags } from "./enrichment_flags.ts";
 
 export { UsageError } from "./flag_parser.ts";
 
@@ -102,6 +103,7 @@ export const FLAGS = [
       "add=cap_a,cap_b, drop=cap_a (adjust what is kept after start)",
     ],
   },
+  { name: "enrichment", kind: "list", value: "OPTION", help: ["repeatable; Tracee's form: environment"] },
   { name: "json", short: "j", kind: "bool", help: ["sluice list: print the events as JSON (as -o json)"] },
   { name: "version", kind: "bool", help: ["print sluice's version and the Tracee commit it follows"] },
   { name: "help", short: "h", kind: "bool", help: ["this text"] },
@@ -120,7 +122,8 @@ export type FlagValues = {
 export type Command = "run" | "validate" | "list" | "version";
 
 /** What the user asked for. */
-export interface CliOptions extends Omit<FlagValues, "log" | "logging" | "server" | "capabilities"> {
+export interface CliOptions
+  extends Omit<FlagValues, "log" | "logging" | "server" | "capabilities" | "enrichment"> {
   command: Command;
   /** The level of sluice's own lines (the same as `logging.level`). */
   log: LogLevel;
@@ -130,6 +133,8 @@ export interface CliOptions extends Omit<FlagValues, "log" | "logging" | "server
   server?: ServerSettings;
   /** `--capabilities`: what to keep once started. */
   capabilities: CapabilitySettings;
+  /** `--enrichment`: what events carry beyond their fields. */
+  enrichment: EnrichmentSettings;
 }
 
 const COMMANDS = "validate, list, version";
@@ -182,7 +187,13 @@ export function parseCli(args: readonly string[]): CliOptions {
   const logging = parseLogFlags([...options.log, ...options.logging]);
   const server = parseServerFlags(options.server);
   const capabilities = parseCapabilityFlags(options.capabilities);
-  const problems = [...logging.problems, ...server.problems, ...capabilities.problems];
+  const enrichment = parseEnrichmentFlags(options.enrichment);
+  const problems = [
+    ...logging.problems,
+    ...server.problems,
+    ...capabilities.problems,
+    ...enrichment.problems,
+  ];
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
   if (options.config === "") throw new UsageError("--config: expected a file path, got an empty value");
   if (options.input === "") throw new UsageError('--input: expected a file path or "-", got an empty value');
@@ -194,5 +205,6 @@ export function parseCli(args: readonly string[]): CliOptions {
     logging: logging.settings,
     server: server.settings,
     capabilities: capabilities.settings,
+    enrichment: enrichment.settings,
   };
 }

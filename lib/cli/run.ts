@@ -34,13 +34,14 @@ export const STOP_MS = 2_000;
 const warn = (line: string) => log.warn(line);
 
 async function openSource(plan: Plan): Promise<EventSource> {
-  const { input, log } = plan.options;
+  const { input, log, enrichment } = plan.options;
   if (input !== undefined) return await openReplaySource(input, { warn });
   const { openKernelSource } = await import("../source/bpf.ts");
   const events = plan.policies.events;
   return await openKernelSource({
     events: events ?? new Set(),
     debug: log === "debug",
+    execEnv: enrichment.environment,
     filter: plan.policies.kernelFilter,
   });
 }

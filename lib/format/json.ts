@@ -13,6 +13,7 @@
 import type { Event, EventWorkload } from "../events/event.ts";
 import type { Formatter } from "./format.ts";
 import { traceeOrder, WORKLOAD_LAYOUT } from "./json_order.ts";
+import { goFloat } from "./go_float.ts";
 
 let previous: EventWorkload | undefined;
 const workloadText = new WeakMap<EventWorkload, string>();
@@ -51,11 +52,26 @@ export function atTopLevel(text: string, at: number): boolean {
   return depth === 1 && !inString;
 }
 
+// A timespec field as JSON.stringify writes it. Only structure matches: in a string's JSON text
+// every quote is escaped.
+const TIMESPEC_VALUE = /"timespec":\{"value":([^}]*)\}/g;
+
+/** Tracee writes a timespec's seconds with Go's `%g` (`1.7e+09`), where JSON.stringify writes `1700000000`. */
+function goTimespecs(event: Event, text: string): string {
+  if (event.data === undefined || !event.data.some((field) => field.timespec !== undefined)) return text;
+  return text.replace(TIMESPEC_VALUE, (_, value: string) => `"timespec":{"value":${goFloat(Number(value))}}`);
+}
+
 /**
  * Formats an event as one line of Tracee event JSON: `JSON.stringify` of the event in
- * Tracee's layout. Events must not change once formatted, which every source guarantees.
+ * Tracee's layout, with timespecs as Go writes them. Events must not change once formatted,
+ * which every source guarantees.
  */
 export function formatJson(event: Event): string {
+  return goTimespecs(event, layoutJson(event));
+}
+
+function layoutJson(event: Event): string {
   const workload = event.workload;
   const cached = workload === undefined ? undefined : sharedWorkloadJson(workload);
   if (cached === undefined) return JSON.stringify(traceeOrder(event));

@@ -13,6 +13,7 @@
  */
 
 import type { Event } from "../events/event.ts";
+import { goFloat } from "./go_float.ts";
 import { traceeOrder, traceeOrderBesideWorkload, WORKLOAD_LAYOUT } from "./json_order.ts";
 
 const encoder = new TextEncoder();
@@ -25,6 +26,7 @@ const MINUS = 0x2d;
 const NULL_BYTES = encoder.encode("null");
 const TRUE_BYTES = encoder.encode("true");
 const FALSE_BYTES = encoder.encode("false");
+const TIMESPEC_OPEN = encoder.encode('{"value":');
 /** Integers up to this are written digit by digit; larger ones as `String` would, exactly. */
 const SMALL_INTEGER = 1e15;
 
@@ -146,10 +148,18 @@ export class JsonBytes {
       first = false;
       this.#raw(fragment(keyBytes, key, ":"));
       if (key === "name" && typeof value === "string") this.#raw(fragment(nameBytes, value, ""));
+      else if (key === "timespec" && isTimespec(value)) this.#timespec(value.value);
       else if (event && key === "workload" && typeof value === "object" && value !== null) {
         this.#workload(value);
       } else this.#value(value);
     }
+    this.#byte(0x7d);
+  }
+
+  /** Tracee writes a timespec's seconds as Go's `%g` does (`1.7e+09`); see formatJson. */
+  #timespec(seconds: number): void {
+    this.#raw(TIMESPEC_OPEN);
+    this.#raw(encoder.encode(goFloat(seconds)));
     this.#byte(0x7d);
   }
 
@@ -237,4 +247,11 @@ function writable(value: unknown): boolean {
   if (value === undefined) return false;
   const type = typeof value;
   return type !== "function" && type !== "symbol";
+}
+
+/** A data field's `timespec` value as the decoder makes it: `{ value: seconds }`. */
+function isTimespec(value: unknown): value is { value: number } {
+  if (typeof value !== "object" || value === null) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === "value" && typeof (value as { value: unknown }).value === "number";
 }

@@ -18,6 +18,7 @@ import type { Event } from "../events/event.ts";
 import { procReader } from "../bpf/procfs.ts";
 import { OPTION_EXEC_ENV, SETTINGS } from "../bpf/layout.ts";
 import { syscallDescriptor } from "../bpf/syscall_table.ts";
+import { compatEntries } from "../bpf/compat_table.ts";
 import { processTracker } from "./process_tracker.ts";
 import { deriver, kernelEventsFor } from "./derived.ts";
 import type { EventSource } from "./source.ts";
@@ -154,6 +155,8 @@ function configure(object: LoadedObject, events: readonly EventDefinition[], exe
       object.update(syscalls, u32(definition.syscall), syscallDescriptor(definition));
     } else object.update(enabled, u32(recordIdOf(definition)), u32(1));
   }
+  const compat = object.map("compat_syscalls");
+  for (const [i386, native] of compatEntries()) object.update(compat, u32(i386), u32(native));
   const settings = new Uint8Array(SETTINGS.size);
   const view = new DataView(settings.buffer);
   view.setUint32(SETTINGS.offset.self_tgid, Deno.pid, true);
