@@ -7,7 +7,7 @@
 
 import { ALL_PROGRAMS } from "../lib/bpf/loader.ts";
 import type { Event } from "../lib/events/event.ts";
-import { OBJECT_PATH, openKernelSource } from "../lib/source/bpf.ts";
+import { type KernelSourceOptions, OBJECT_PATH, openKernelSource } from "../lib/source/bpf.ts";
 
 /** True where a skip must be a failure. */
 export const REQUIRED = Deno.env.get("SLUICE_REQUIRE_BPF") === "1";
@@ -116,9 +116,9 @@ export async function stillLoaded(ids: Iterable<number>): Promise<number[]> {
 export async function trace(
   events: string[],
   workload: () => Promise<void>,
-  options: { execEnv?: boolean } = {},
+  options: Omit<KernelSourceOptions, "events"> = {},
 ): Promise<Event[]> {
-  const source = await openKernelSource({ events: new Set(events), execEnv: options.execEnv });
+  const source = await openKernelSource({ ...options, events: new Set(events) });
   const collected: Event[] = [];
   const reading = (async () => {
     for await (const batch of source.batches()) collected.push(...batch);

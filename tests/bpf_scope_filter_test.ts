@@ -6,11 +6,10 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { asNobody, bpfTest, NOBODY } from "./_bpf.ts";
+import { asNobody, bpfTest, NOBODY, trace } from "./_bpf.ts";
 import { type Event, findData } from "../lib/events/event.ts";
 import { loadPolicies } from "../lib/policy/mod.ts";
 import type { PolicySet } from "../lib/policy/policy_set.ts";
-import { openKernelSource } from "../lib/source/bpf.ts";
 
 function policyFile(name: string, scope: string[], events: string[]): string {
   return [
@@ -33,20 +32,8 @@ async function policies(dir: string, files: Record<string, string>): Promise<Pol
 }
 
 /** Every event the kernel source yields while `workload` runs, before any policy is applied. */
-async function traced(set: PolicySet, workload: () => Promise<void>): Promise<Event[]> {
-  const source = await openKernelSource({ events: set.events!, filter: set.kernelFilter });
-  const collected: Event[] = [];
-  const reading = (async () => {
-    for await (const batch of source.batches()) collected.push(...batch);
-  })();
-  try {
-    await workload();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  } finally {
-    source.stop();
-    await reading;
-  }
-  return collected;
+function traced(set: PolicySet, workload: () => Promise<void>): Promise<Event[]> {
+  return trace([...set.events!], workload, { filter: set.kernelFilter });
 }
 
 async function sh(script: string): Promise<void> {
