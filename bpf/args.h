@@ -40,6 +40,7 @@ static long array_step(u64 i, struct array_walk *c)
 		c->cut = true;
 		return 1;
 	}
+	off = tested(off, RECORD_BYTES);
 	long n = bpf_probe_read_user_str(&c->w.s->data[off], room, arg);
 	if (n <= 0) {
 		c->cut = true;

@@ -75,7 +75,9 @@ static __always_inline void exe_key_of(struct exe_key *k, struct task_struct *le
 	k->exec_id = leader->self_exec_id;
 	k->parent = (u64)parent;
 	k->name = (u64)d->d_name.name;
-	k->hash_len = d->d_name.hash_len;
+	// hash and len apiece: Linux 6.1's verifier takes the union's first member and refuses an
+	// 8-byte load of hash_len.
+	k->hash_len = (u64)d->d_name.len << 32 | d->d_name.hash;
 	k->unlinked = is_unlinked(d->d_hash.pprev, parent, d);
 }
 
@@ -136,6 +138,7 @@ static __always_inline void put_exe(struct record_writer *w, struct record_heade
 	u64 len = r.len;
 	if (pos > PATH_LAST || len > PATH_BYTES)
 		return;
+	len = tested(len, 2 * PATH_BYTES);
 	u64 id = next_exe_id();
 	// Two threads of the process can resolve at once: one writes the entry, and the record takes
 	// the text from this CPU's scratch either way, so no record carries a mix of the two.
@@ -230,9 +233,14 @@ static __always_inline void finish(struct record_writer *w)
 	struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
 	if (!cfg || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg->wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
-	if (size >= sizeof(struct record_header) && size <= RECORD_BYTES &&
-	    bpf_ringbuf_output(&events, w->s->data, size, flags) != 0)
+	// Two tests on size itself: merged into one range test (size - header <= ...) on a copy, they
+	// leave size unbounded for older verifiers, and Linux 6.1 refused every program.
+	if (size < sizeof(struct record_header))
+		goto out;
+	barrier_var(size);
+	if (size <= RECORD_BYTES && bpf_ringbuf_output(&events, w->s->data, size, flags) != 0)
 		count_lost();
+out:
 	w->s->busy = 0;
 }
 

@@ -4,7 +4,8 @@
 //   exceeds RECORD_BYTES), and a copy of variable length is limited to the room left;
 // - for the verifier, each write starts at an offset bounded by a comparison and copies at most a
 //   constant that the scratch buffer's slack past RECORD_BYTES covers.
-// No offset is ever masked: a mask can wrap a write back onto the header or an earlier field.
+// No offset is masked to bring it in bounds: a mask can wrap a write back onto the header or an
+// earlier field. tested() masks one only where a test has shown the mask changes nothing.
 // A field that does not fit, or whose value was cut or could not be read whole, carries WIRE_CUT;
 // MARK_RESERVE keeps room for a zero-length mark of every field after DATA_LIMIT.
 #ifndef SLUICE_WRITER_H
@@ -20,12 +21,25 @@ struct record_writer {
 	struct scratch *s;
 };
 
+// `v`, which a test has shown to be below `bound` (a power of two), so the mask changes nothing.
+// Older verifiers (Linux 6.1's) bound only the copy of a value that was tested, and lose the bound
+// when the value is spilled to the stack and reloaded; the mask bounds the value itself, and the
+// barrier keeps the compiler from dropping a mask it knows to be a no-op.
+#define tested(v, bound)                                                                    \
+	({                                                                                  \
+		_Static_assert(((bound) & ((bound) - 1)) == 0, "tested() needs a power of two"); \
+		u64 __v = (v);                                                              \
+		barrier_var(__v);                                                           \
+		__v & ((bound) - 1);                                                        \
+	})
+
 // An empty field that says the value is missing or cut.
 static __always_inline void put_mark(struct record_writer *w, u8 field, u8 type)
 {
 	u64 off = w->s->off;
 	if (off > RECORD_BYTES - FH)
 		return; // cannot happen: MARK_RESERVE keeps a mark's room for every field
+	off = tested(off, RECORD_BYTES);
 	struct field_header *f = (void *)&w->s->data[off];
 	f->index = field;
 	f->type = type | WIRE_CUT;
@@ -45,6 +59,7 @@ static __always_inline void put_fixed(struct record_writer *w, u8 field, u8 type
 		put_mark(w, field, type);
 		return;
 	}
+	off = tested(off, RECORD_BYTES);
 	struct field_header *f = (void *)&w->s->data[off];
 	f->index = field;
 	f->type = type;
@@ -93,6 +108,7 @@ static __always_inline void end_var(struct record_writer *w, u64 off, u8 field, 
 {
 	if (off > DATA_LIMIT - FH || len > DATA_LIMIT - FH - off)
 		return; // cannot happen: the caller copied at most the room it was given
+	off = tested(off, RECORD_BYTES);
 	struct field_header *f = (void *)&w->s->data[off];
 	f->index = field;
 	f->type = type;
@@ -126,6 +142,7 @@ static __always_inline void put_str(struct record_writer *w, u8 field, const voi
 		put_mark(w, field, WIRE_STR);
 		return;
 	}
+	off = tested(off, RECORD_BYTES);
 	u8 *dst = &w->s->data[off + FH];
 	long n = user ? bpf_probe_read_user_str(dst, room, p) : bpf_probe_read_kernel_str(dst, room, p);
 	if (n <= 0) {
@@ -158,12 +175,19 @@ static __always_inline void put_kernel_bytes(struct record_writer *w, u8 field, 
 		put_mark(w, field, type);
 		return;
 	}
+	off = tested(off, RECORD_BYTES);
 	if (len > PATH_BYTES)
 		len = PATH_BYTES;
 	u64 room = room_at(off, PATH_BYTES);
 	if (len > room) {
+		// Never more than PATH_BYTES, but Linux 6.1's verifier can reach here with len's bounds
+		// crossed (an impossible path it does not prune) and refuses unbounded pointer math.
+		u64 skip = len - room;
+		barrier_var(skip);
+		if (skip > PATH_BYTES)
+			skip = PATH_BYTES;
 		if (tail)
-			p += len - room;
+			p += skip;
 		len = room;
 		cut = true;
 	}
@@ -183,11 +207,17 @@ static __always_inline bool put_user_block(struct record_writer *w, u8 field, u8
 		put_mark(w, field, type);
 		return false;
 	}
+	off = tested(off, RECORD_BYTES);
 	u64 room = room_at(off, max);
 	if (len > room) {
 		len = room;
 		cut = true;
 	}
+	// Never true, but older verifiers (Linux 6.1's) learn no bound from len > room (two unknowns):
+	// a test against the constant bounds len for them.
+	barrier_var(len);
+	if (len > max)
+		len = max;
 	if (len > 0 && bpf_probe_read_user(&w->s->data[off + FH], len, p) != 0) {
 		put_mark(w, field, type);
 		return false;
