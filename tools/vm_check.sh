@@ -8,7 +8,7 @@
 # $SLUICE_VM_DIR (default /var/tmp/sluice-vm), never into the repository. Exit status: 0 when
 # every guest check passed, 1 when one failed, 2 when the VM could not be set up or did not report
 # within 15 minutes. SLUICE_VM_GUEST runs another command in the guest instead, from the
-# repository (e.g. 'bpftool -d prog loadall bpf/build/sluice.bpf.o /sys/fs/bpf/s' prints a
+# repository (e.g. 'bpftool -d prog loadall bpf/build/sluice.bpf.o /sys/fs/bpf/sluice' prints a
 # verifier log in full, which sluice's --log debug cuts); its output is in the console log.
 set -eu
 
