@@ -121,7 +121,7 @@ function checkRun(what: string, run: Traced, programs?: number): void {
     other.length === 0,
     `${what}: nothing but the exit summary on stderr${other.map((l) => `\n  ${l}`).join("")}`,
   );
-  // sluice's --log debug keeps only the first 4 KiB of a verifier log: bpftool prints it whole.
+  // bpftool loads each program apart and prints each one's verifier log.
   if (run.code !== 0) {
     console.log(`  the verifier's log in full: SLUICE_VM_GUEST='${BPFTOOL_LOAD}' tools/vm_check.sh`);
   }

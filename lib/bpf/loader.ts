@@ -29,6 +29,13 @@ export interface BpfMap {
 }
 
 const LOG_LINES_KEPT = 40;
+/**
+ * Size of an x86_64 va_list (`struct __va_list_tag`): copying it is what va_copy does there, and
+ * sluice runs only on x86_64 (its syscall tables are).
+ */
+const VA_LIST_BYTES = 24;
+/** Longest libbpf message formatted whole: libbpf's largest verifier log buffer (16 MiB). */
+const LOG_MESSAGE_MAX = 16 * 1024 * 1024;
 
 /** A loaded object with its attached programs. {@link LoadedObject.close} undoes everything. */
 export class LoadedObject {
@@ -121,12 +128,20 @@ class LibbpfLog {
 
   constructor(libbpf: Libbpf, libc: Libc, debug: boolean) {
     this.#libbpf = libbpf;
-    const buffer = new Uint8Array(4096);
+    let buffer = new Uint8Array(4096);
+    const argsCopy = new Uint8Array(VA_LIST_BYTES);
     const decoder = new TextDecoder();
     this.#callback = new Deno.UnsafeCallback(
       { parameters: ["i32", "pointer", "pointer"], result: "i32" } as const,
       (_level, format, args) => {
-        const n = libc.vsnprintf(buffer, BigInt(buffer.length), format, args);
+        // A verifier log comes as one message, often far over 4 KiB, with the reason at its end:
+        // formatted again into a buffer of its size, from a copy of the arguments (va_copy).
+        if (args !== null) Deno.UnsafePointerView.copyInto(args, argsCopy);
+        let n = libc.vsnprintf(buffer, BigInt(buffer.length), format, args);
+        if (n >= buffer.length && n < LOG_MESSAGE_MAX && args !== null) {
+          buffer = new Uint8Array(n + 1);
+          n = libc.vsnprintf(buffer, BigInt(buffer.length), format, Deno.UnsafePointer.of(argsCopy));
+        }
         const text = decoder.decode(buffer.subarray(0, Math.max(0, Math.min(n, buffer.length - 1))));
         for (const line of text.split("\n")) {
           if (line === "") continue;
@@ -152,11 +167,27 @@ function loadRefusal(libc: Libc, code: number, log: LibbpfLog): BpfLoadError {
       "loading eBPF programs was refused (EPERM): run sluice as root or with CAP_BPF and CAP_PERFMON",
     );
   }
-  const verifier = log.lines.findLast((line) => line.includes("failed to load"));
+  const failed = log.lines.findLast((line) => line.includes("failed to load"));
+  const reason = verifierReason(log.lines);
   return new BpfLoadError(
     `the kernel refused sluice's eBPF programs (${describeErrno(libc, code)})` +
-      (verifier ? `: ${verifier.trim()}` : "") + "; rerun with --log debug to see libbpf's log",
+      (failed ? `: ${failed.trim()}` : "") + (reason ? ` (verifier: ${reason})` : "") +
+      "; rerun with --log debug to see libbpf's log",
   );
+}
+
+/** Verifier lines after its reason for refusing a program: totals, not causes. */
+const VERIFIER_SUMMARY = /^(processed \d+ insns|verification time|stack depth)/;
+
+/** The verifier's reason for refusing a program: the last line of its log before the totals. */
+function verifierReason(lines: readonly string[]): string | undefined {
+  const end = lines.findLastIndex((line) => line.includes("-- END PROG LOAD LOG --"));
+  for (let i = end - 1; i >= 0; i--) {
+    const line = lines[i].trim();
+    if (line.includes("-- BEGIN PROG LOAD LOG --")) return undefined;
+    if (line !== "" && !VERIFIER_SUMMARY.test(line)) return line;
+  }
+  return undefined;
 }
 
 /**
