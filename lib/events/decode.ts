@@ -14,6 +14,7 @@ import { type DataType, eventById, type EventDefinition, EVENTS } from "./catalo
 import { EXE_FIELD, NO_SYSCALL, SYSCALL_ID_LIMIT, TASK_COMPAT, WIRE } from "../bpf/layout.ts";
 import {
   type DataField,
+  DECODED_FROM,
   type Event,
   type EventThread,
   type EventWorkload,
@@ -143,10 +144,11 @@ export class RecordDecoder {
       policies: undefined,
       workload: context.workload,
       data,
+      [KERNEL_CONTEXT]: context.kernel,
+      [DECODED_FROM]: definition,
     };
     if (exeCut) (truncated ??= []).unshift(EXECUTABLE_PATH);
     if (truncated !== undefined) event.truncated = truncated;
-    event[KERNEL_CONTEXT] = context.kernel;
     return event;
   }
 
