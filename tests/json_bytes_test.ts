@@ -103,7 +103,24 @@ Deno.test("json bytes equal the json format on strings, numbers and values JSON.
     "\ud800 lone",
     "",
   ];
-  const numbers = [0, -0, 7, -7, 2 ** 31, -(2 ** 53), 1e15, 1e21, 0.1, -1.5e-7, NaN, Infinity, -Infinity];
+  const numbers = [
+    0,
+    -0,
+    7,
+    -7,
+    10,
+    2 ** 31 - 1,
+    2 ** 31,
+    -(2 ** 31),
+    -(2 ** 53),
+    1e15,
+    1e21,
+    0.1,
+    -1.5e-7,
+    NaN,
+    Infinity,
+    -Infinity,
+  ];
   const base = makeEvent(1);
   const events: Event[] = [
     ...strings.map((str) => ({ ...base, name: str, data: [{ name: str, str }] })),

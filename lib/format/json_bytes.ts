@@ -155,7 +155,8 @@ export class JsonBytes {
     this.#byte(0x7b);
     let last = -1;
     let first = true;
-    for (const key of Object.keys(event)) {
+    // for..in reads V8's cached key list without making an array; a decoded event has no keys on its prototype.
+    for (const key in event) {
       const value = event[key];
       if (!writable(value)) continue;
       const rank = eventKeyRank(key);
@@ -190,6 +191,18 @@ export class JsonBytes {
       } else this.#value(traceeOrder(field, DATA_FIELD_LAYOUT));
     }
     this.#byte(0x5d);
+  }
+
+  /**
+   * The policy stage shares one frozen `{ matched }` per set of policies: its bytes are kept as
+   * long as it lives. Anything else is written as it is.
+   */
+  #policies(policies: object): void {
+    const cached = frozenBytes.get(policies);
+    if (cached !== undefined) return this.#raw(cached);
+    const start = this.#length;
+    this.#value(policies);
+    if (deeplyFrozen(policies)) frozenBytes.set(policies, this.#bytes.slice(start, this.#length));
   }
 
   /**
@@ -246,7 +259,9 @@ export class JsonBytes {
   /** The value of member `key`; `event`: the object is the event itself, whose workload may be shared. */
   #member(key: string, value: unknown, event: boolean): void {
     if (key === "name" && typeof value === "string") this.#raw(fragment(nameBytes, value, ""));
-    else if (key === "timespec" && isTimespec(value)) this.#timespec(value.value);
+    else if (event && key === "policies" && typeof value === "object" && value !== null) {
+      this.#policies(value);
+    } else if (key === "timespec" && isTimespec(value)) this.#timespec(value.value);
     else if (event && key === "workload" && typeof value === "object" && value !== null) {
       this.#workload(value);
     } else this.#value(value);
@@ -283,9 +298,18 @@ export class JsonBytes {
     // -0 lands here as 0 and is written "0", as JSON.stringify does.
     let digits = 1;
     for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    for (let i = at + digits - 1; i >= at; i--) {
-      bytes[i] = DIGIT_0 + (n % 10);
-      n = Math.floor(n / 10);
+    if (n <= 0x7fffffff) {
+      // Most numbers (ids, descriptors, flags, pids) fit 31 bits, where integer division is exact.
+      for (let i = at + digits - 1; i >= at; i--) {
+        const rest = (n / 10) | 0;
+        bytes[i] = DIGIT_0 + n - rest * 10;
+        n = rest;
+      }
+    } else {
+      for (let i = at + digits - 1; i >= at; i--) {
+        bytes[i] = DIGIT_0 + (n % 10);
+        n = Math.floor(n / 10);
+      }
     }
     this.#length = at + digits;
   }
@@ -316,10 +340,12 @@ export class JsonBytes {
   #raw(fragment: Uint8Array): void {
     const n = fragment.length;
     this.#ensure(n);
+    const bytes = this.#bytes;
+    const at = this.#length;
     // A loop beats set() on the short key fragments that make most calls.
-    if (n > 32) this.#bytes.set(fragment, this.#length);
-    else for (let i = 0; i < n; i++) this.#bytes[this.#length + i] = fragment[i];
-    this.#length += n;
+    if (n > 32) bytes.set(fragment, at);
+    else for (let i = 0; i < n; i++) bytes[at + i] = fragment[i];
+    this.#length = at + n;
   }
 
   #byte(b: number): void {
@@ -336,6 +362,16 @@ export class JsonBytes {
     grown.set(this.#bytes.subarray(0, this.#length));
     this.#bytes = grown;
   }
+}
+
+/** The bytes of frozen values met so far: they cannot change, so they are written once. */
+const frozenBytes = new WeakMap<object, Uint8Array>();
+
+/** Frozen, and so is every object in it; none with a `toJSON`, whose result could change. */
+function deeplyFrozen(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return true;
+  if (!Object.isFrozen(value) || "toJSON" in value) return false;
+  return Object.values(value).every(deeplyFrozen);
 }
 
 /** What JSON.stringify writes as an object member (it skips undefined, functions and symbols). */
