@@ -50,6 +50,11 @@ const LIBC_SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   /** Waits for the ring buffer off the main thread so the event loop keeps running. */
   epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", nonblocking: true },
+  epoll_create1: { parameters: ["i32"], result: "i32" },
+  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  /** The ring buffer's pages, read in place (lib/bpf/ringbuf.ts). */
+  mmap: { parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"], result: "pointer" },
+  munmap: { parameters: ["pointer", "usize"], result: "i32" },
 } as const;
 
 /** The opened libbpf library. */
