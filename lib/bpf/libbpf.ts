@@ -1,9 +1,8 @@
 /**
  * The FFI symbols sluice uses from `libbpf.so.1` and libc, nothing else.
  *
- * Every libbpf call that can run a JS callback (the log callback during open, load and attach;
- * the sample callback during `ring_buffer__consume`) is marked `callback: true`: a callback
- * during a fast call kills the process.
+ * Every libbpf call that can run a JS callback (the log callback during open, load and attach) is
+ * marked `callback: true`: a callback during a fast call kills the process.
  *
  * @module
  */
@@ -30,10 +29,6 @@ const LIBBPF_SYMBOLS = {
     parameters: ["pointer", "buffer", "usize", "buffer", "usize", "u64"],
     result: "i32",
   },
-  ring_buffer__new: { parameters: ["i32", "function", "pointer", "pointer"], result: "pointer" },
-  ring_buffer__consume: { parameters: ["pointer"], result: "i32", callback: true },
-  ring_buffer__epoll_fd: { parameters: ["pointer"], result: "i32" },
-  ring_buffer__free: { parameters: ["pointer"], result: "void" },
 } as const;
 
 const LIBC_SYMBOLS = {

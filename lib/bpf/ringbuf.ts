@@ -1,8 +1,9 @@
 /**
  * Reads a BPF ring buffer in place: its consumer page, producer page and data area are mapped
  * into sluice, and a drain walks the records between the two positions as libbpf's
- * `ringbuf_process_ring` does, copying each into one buffer allocated once, with no call into
- * libbpf and no callback per record. Waiting for data goes through an epoll fd on the map, waited
+ * `ringbuf_process_ring` does, with no call into libbpf, no callback and no copy per record: the
+ * decoder reads the records where the kernel wrote them, and their slots go back to the kernel
+ * when the next drain starts. Waiting for data goes through an epoll fd on the map, waited
  * on by a `nonblocking` FFI call so the event loop keeps running.
  *
  * x86_64 only (sluice's syscall tables are x86_64): its loads are not reordered with loads, nor
@@ -14,7 +15,7 @@
 import type { Libc } from "./libbpf.ts";
 import { BOUNDS } from "./layout.ts";
 
-/** Bytes kept free so that any record still fits when the drain stops. */
+/** The largest record sluice's programs write; a longer one is not sluice's and is skipped. */
 const RECORD_MAX = BOUNDS.RECORD_BYTES;
 /** x86_64's page size: the kernel lays the ring buffer's pages out in it. */
 const PAGE = 4096;
@@ -33,9 +34,9 @@ const EPOLL_CLOEXEC = 0o2000000;
 
 /** Options for {@link RingBufferReader}. */
 export interface RingBufferOptions {
-  /** Size of the drain buffer in bytes; a drain stops when it is nearly full. */
+  /** Ring-buffer bytes per drain at most (so a batch stays bounded). @default {8 MiB} */
   bufferBytes?: number;
-  /** Records per drain at most. */
+  /** Records per drain at most. @default {4096} */
   maxRecords?: number;
 }
 
@@ -69,7 +70,11 @@ function mapPages(libc: Libc, mapFd: number, length: number, writable: boolean, 
 
 /** A ring buffer reader; after {@link RingBufferReader.drain}, records are `bytes[starts[i], +lengths[i])`. */
 export class RingBufferReader {
-  /** The drained records, back to back (each starts on an 8-byte boundary). */
+  /**
+   * The ring buffer's data area, mapped twice in a row by the kernel so that no record wraps; the
+   * records of the last drain are read here in place (read-only), until
+   * {@link RingBufferReader.release}, the next drain or close.
+   */
   readonly bytes: Uint8Array<ArrayBuffer>;
   /** A view on {@link RingBufferReader.bytes}. */
   readonly view: DataView;
@@ -79,6 +84,7 @@ export class RingBufferReader {
   readonly lengths: Uint32Array;
   readonly #libc: Libc;
   readonly #maxRecords: number;
+  readonly #maxBytes: number;
   readonly #size: number;
   readonly #consumer: Mapping;
   readonly #producer: Mapping;
@@ -86,20 +92,17 @@ export class RingBufferReader {
   readonly #consumerPos: BigUint64Array;
   /** The producer position (word 0 of the producer page). */
   readonly #producerPos: BigUint64Array;
-  /** The data area, mapped twice in a row by the kernel so that no record wraps. */
-  readonly #data: Uint8Array;
-  readonly #dataView: DataView;
   readonly #epollFd: number;
   readonly #epollEvents = new Uint8Array(12);
+  /** Where the last drain stopped; handed back to the kernel on release. */
+  #taken: number;
   #closed = false;
 
   /** Maps the ring buffer of map `mapFd`; throws when it cannot. */
   constructor(libc: Libc, mapFd: number, options: RingBufferOptions = {}) {
-    const size = options.bufferBytes ?? 8 * 1024 * 1024;
+    this.#maxBytes = options.bufferBytes ?? 8 * 1024 * 1024;
     this.#maxRecords = options.maxRecords ?? 4096;
     this.#libc = libc;
-    this.bytes = new Uint8Array(size);
-    this.view = new DataView(this.bytes.buffer);
     this.starts = new Uint32Array(this.#maxRecords);
     this.lengths = new Uint32Array(this.#maxRecords);
     this.#size = ringSize(mapFd);
@@ -112,8 +115,9 @@ export class RingBufferReader {
     }
     this.#consumerPos = new BigUint64Array(this.#consumer.bytes.buffer, 0, 1);
     this.#producerPos = new BigUint64Array(this.#producer.bytes.buffer, 0, 1);
-    this.#data = this.#producer.bytes.subarray(PAGE);
-    this.#dataView = new DataView(this.#producer.bytes.buffer, PAGE);
+    this.#taken = Number(Atomics.load(this.#consumerPos, 0));
+    this.bytes = this.#producer.bytes.subarray(PAGE);
+    this.view = new DataView(this.#producer.bytes.buffer, PAGE);
     this.#epollFd = libc.epoll_create1(EPOLL_CLOEXEC);
     const event = new Uint8Array(12);
     new DataView(event.buffer).setUint32(0, EPOLLIN, true);
@@ -124,16 +128,18 @@ export class RingBufferReader {
     }
   }
 
-  /** Copies out what the ring buffer holds (up to the buffer's capacity); returns the record count. */
+  /**
+   * Hands the records of the previous drain back to the kernel and takes what the ring buffer
+   * holds now (up to the record and byte limits); returns the record count.
+   */
   drain(): number {
     if (this.#closed) return 0;
-    const limit = this.bytes.length - RECORD_MAX;
+    this.release();
+    let consumer = this.#taken;
+    const end = consumer + this.#maxBytes;
     const mask = this.#size - 1;
-    const data = this.#data;
-    const dataView = this.#dataView;
-    let consumer = Number(Atomics.load(this.#consumerPos, 0));
+    const view = this.view;
     let count = 0;
-    let position = 0;
     let stop = false;
     while (!stop) {
       // Re-read after each pass: the kernel keeps writing while sluice reads.
@@ -141,7 +147,7 @@ export class RingBufferReader {
       if (consumer >= producer) break;
       while (consumer < producer) {
         const at = consumer & mask;
-        const header = dataView.getUint32(at, true);
+        const header = view.getUint32(at, true);
         if ((header & BUSY) !== 0) {
           stop = true;
           break;
@@ -149,21 +155,23 @@ export class RingBufferReader {
         const length = header & ~(BUSY | DISCARD);
         consumer += (length + RECORD_HEADER + 7) & ~7;
         if ((header & DISCARD) === 0 && length <= RECORD_MAX) {
-          this.bytes.set(data.subarray(at + RECORD_HEADER, at + RECORD_HEADER + length), position);
-          this.starts[count] = position;
+          this.starts[count] = at + RECORD_HEADER;
           this.lengths[count] = length;
           count++;
-          position = (position + length + 7) & ~7;
-          if (position > limit || count >= this.#maxRecords) {
+          if (consumer >= end || count >= this.#maxRecords) {
             stop = true;
             break;
           }
         }
       }
     }
-    // The slots are handed back only now that their records are copied.
-    Atomics.store(this.#consumerPos, 0, BigInt(consumer));
+    this.#taken = consumer;
     return count;
+  }
+
+  /** Hands the records of the last drain back to the kernel: read nothing of them after this. */
+  release(): void {
+    if (!this.#closed) Atomics.store(this.#consumerPos, 0, BigInt(this.#taken));
   }
 
   /** Resolves when the ring buffer signals data or `timeoutMs` passes; never blocks the event loop. */

@@ -284,6 +284,8 @@ function kernelSource(
       const event = decoder.decode(reader.view, reader.bytes, reader.starts[i], reader.lengths[i]);
       if (event !== undefined) batch.push(event);
     }
+    // Events keep nothing of the record bytes: the kernel can have their room back.
+    reader.release();
     tracker.track(batch);
     return derive(batch);
   };
