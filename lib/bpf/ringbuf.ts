@@ -14,6 +14,7 @@
 
 import type { Libc } from "./libbpf.ts";
 import { BOUNDS } from "./layout.ts";
+import { procReader } from "./procfs.ts";
 
 /** The largest record sluice's programs write; a longer one is not sluice's and is skipped. */
 const RECORD_MAX = BOUNDS.RECORD_BYTES;
@@ -48,8 +49,8 @@ interface Mapping {
 }
 
 /** The data area's size: the map's max_entries, as the kernel reports it for the fd. */
-function ringSize(mapFd: number): number {
-  const info = Deno.readTextFileSync(`/proc/self/fdinfo/${mapFd}`);
+function ringSize(libc: Libc, mapFd: number): number {
+  const info = procReader(libc).readText(`/proc/self/fdinfo/${mapFd}`) ?? "";
   const size = Number(/^max_entries:\s*(\d+)/m.exec(info)?.[1]);
   if (!(size >= PAGE) || (size & (size - 1)) !== 0) {
     throw new Error(`map fd ${mapFd} is not a BPF ring buffer (max_entries ${size})`);
@@ -105,7 +106,7 @@ export class RingBufferReader {
     this.#libc = libc;
     this.starts = new Uint32Array(this.#maxRecords);
     this.lengths = new Uint32Array(this.#maxRecords);
-    this.#size = ringSize(mapFd);
+    this.#size = ringSize(libc, mapFd);
     this.#consumer = mapPages(libc, mapFd, PAGE, true, 0);
     try {
       this.#producer = mapPages(libc, mapFd, PAGE + 2 * this.#size, false, PAGE);
