@@ -73,8 +73,8 @@ function mapPages(libc: Libc, mapFd: number, length: number, writable: boolean, 
 export class RingBufferReader {
   /**
    * The ring buffer's data area, mapped twice in a row by the kernel so that no record wraps; the
-   * records of the last drain are read here in place (read-only), until
-   * {@link RingBufferReader.release}, the next drain or close.
+   * records of the last drain are read here in place until {@link RingBufferReader.release}, the
+   * next drain or close. Mapped read-only: a write to it kills the process.
    */
   readonly bytes: Uint8Array<ArrayBuffer>;
   /** A view on {@link RingBufferReader.bytes}. */
