@@ -96,3 +96,23 @@ bpfTest(
     });
   },
 );
+
+bpfTest(
+  "ringbuf: a map that is not a ring buffer is refused, its fd and size named",
+  () => {
+    const { libc } = openLibraries();
+    const object = loadObject(Deno.readFileSync(OBJECT_PATH) as Uint8Array<ArrayBuffer>, {
+      programs: PROGRAMS,
+    });
+    try {
+      const settings = object.map("settings");
+      assert.throws(
+        () => new RingBufferReader(libc, settings.fd),
+        new RegExp(`map fd ${settings.fd} is not a BPF ring buffer \\(max_entries 1\\)`),
+      );
+    } finally {
+      object.close();
+    }
+    return Promise.resolve();
+  },
+);
