@@ -1,6 +1,6 @@
 /**
- * Kernel records for the pipeline benchmark, laid out as the ring buffer's drain leaves them
- * (lib/bpf/ringbuf.ts: records back to back on 8-byte boundaries): openat records from 32
+ * Kernel records for the pipeline benchmark, laid out as the decoder meets them (records on 8-byte
+ * boundaries, as in the ring buffer, lib/bpf/ringbuf.ts): openat records from 32
  * threads of 8 programs, each thread in bursts of 64, as a busy host's drain looks.
  *
  * @module

@@ -29,7 +29,7 @@ async function withReader(
   options: { maxRecords: number },
   body: (reader: RingBufferReader) => Promise<void>,
 ): Promise<void> {
-  const { libbpf, libc } = openLibraries();
+  const { libc } = openLibraries();
   const object = loadObject(Deno.readFileSync(OBJECT_PATH) as Uint8Array<ArrayBuffer>, {
     programs: PROGRAMS,
   });
@@ -40,7 +40,7 @@ async function withReader(
     // Wake the reader only past 1 GiB: every wait below ends by its timeout or by a drain.
     new DataView(settings.buffer).setBigUint64(SETTINGS.offset.wakeup_bytes, 1n << 30n, true);
     object.update(object.map("settings"), u32(0), settings);
-    reader = new RingBufferReader(libbpf, libc, object.map("events").fd, options);
+    reader = new RingBufferReader(libc, object.map("events").fd, options);
     object.attach(PROGRAMS, libc);
     await body(reader);
   } finally {
@@ -94,5 +94,25 @@ bpfTest(
       await reader.wait(30);
       assert.equal(openedPaths(reader, reader.drain()).filter((p) => p === path).length, 3);
     });
+  },
+);
+
+bpfTest(
+  "ringbuf: a map that is not a ring buffer is refused, its fd and size named",
+  () => {
+    const { libc } = openLibraries();
+    const object = loadObject(Deno.readFileSync(OBJECT_PATH) as Uint8Array<ArrayBuffer>, {
+      programs: PROGRAMS,
+    });
+    try {
+      const settings = object.map("settings");
+      assert.throws(
+        () => new RingBufferReader(libc, settings.fd),
+        new RegExp(`map fd ${settings.fd} is not a BPF ring buffer \\(max_entries 1\\)`),
+      );
+    } finally {
+      object.close();
+    }
+    return Promise.resolve();
   },
 );

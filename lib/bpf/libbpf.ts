@@ -1,9 +1,8 @@
 /**
  * The FFI symbols sluice uses from `libbpf.so.1` and libc, nothing else.
  *
- * Every libbpf call that can run a JS callback (the log callback during open, load and attach;
- * the sample callback during `ring_buffer__consume`) is marked `callback: true`: a callback
- * during a fast call kills the process.
+ * Every libbpf call that can run a JS callback (the log callback during open, load and attach) is
+ * marked `callback: true`: a callback during a fast call kills the process.
  *
  * @module
  */
@@ -30,10 +29,6 @@ const LIBBPF_SYMBOLS = {
     parameters: ["pointer", "buffer", "usize", "buffer", "usize", "u64"],
     result: "i32",
   },
-  ring_buffer__new: { parameters: ["i32", "function", "pointer", "pointer"], result: "pointer" },
-  ring_buffer__consume: { parameters: ["pointer"], result: "i32", callback: true },
-  ring_buffer__epoll_fd: { parameters: ["pointer"], result: "i32" },
-  ring_buffer__free: { parameters: ["pointer"], result: "void" },
 } as const;
 
 const LIBC_SYMBOLS = {
@@ -50,6 +45,11 @@ const LIBC_SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   /** Waits for the ring buffer off the main thread so the event loop keeps running. */
   epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", nonblocking: true },
+  epoll_create1: { parameters: ["i32"], result: "i32" },
+  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  /** The ring buffer's pages, read in place (lib/bpf/ringbuf.ts). */
+  mmap: { parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"], result: "pointer" },
+  munmap: { parameters: ["pointer", "usize"], result: "i32" },
 } as const;
 
 /** The opened libbpf library. */

@@ -1,28 +1,81 @@
 /**
- * Reads a BPF ring buffer: waits for data without blocking the event loop (the ring buffer's epoll
- * fd, waited on by a `nonblocking` FFI call) and drains it with `ring_buffer__consume` on the main
- * thread, copying every record into one buffer allocated once.
+ * Reads a BPF ring buffer in place: its consumer page, producer page and data area are mapped
+ * into sluice, and a drain walks the records between the two positions as libbpf's
+ * `ringbuf_process_ring` does, with no call into libbpf, no callback and no copy per record: the
+ * decoder reads the records where the kernel wrote them, and their slots go back to the kernel
+ * when the next drain starts. Waiting for data goes through an epoll fd on the map, waited
+ * on by a `nonblocking` FFI call so the event loop keeps running.
+ *
+ * x86_64 only (sluice's syscall tables are x86_64): its loads are not reordered with loads, nor
+ * stores with stores, so plain reads and writes are the acquire and release libbpf uses there.
  *
  * @module
  */
 
-import type { Libbpf, Libc } from "./libbpf.ts";
+import type { Libc } from "./libbpf.ts";
 import { BOUNDS } from "./layout.ts";
+import { procReader } from "./procfs.ts";
 
-/** Bytes kept free so that any record still fits when the drain stops. */
+/** The largest record sluice's programs write; a longer one is not sluice's and is skipped. */
 const RECORD_MAX = BOUNDS.RECORD_BYTES;
+/** x86_64's page size: the kernel lays the ring buffer's pages out in it. */
+const PAGE = 4096;
+/** Each record's header: its length word (with the flags below) and the page offset. */
+const RECORD_HEADER = 8;
+/** The kernel is still writing the record. */
+const BUSY = 0x80000000;
+/** The producer gave the record up: skip it. */
+const DISCARD = 0x40000000;
+const PROT_READ = 1;
+const PROT_WRITE = 2;
+const MAP_SHARED = 1;
+const EPOLLIN = 1;
+const EPOLL_CTL_ADD = 1;
+const EPOLL_CLOEXEC = 0o2000000;
 
 /** Options for {@link RingBufferReader}. */
 export interface RingBufferOptions {
-  /** Size of the drain buffer in bytes; a drain stops when it is nearly full. */
+  /** Ring-buffer bytes per drain at most (so a batch stays bounded). @default {8 MiB} */
   bufferBytes?: number;
-  /** Records per drain at most. */
+  /** Records per drain at most. @default {4096} */
   maxRecords?: number;
+}
+
+/** A mapping of the ring buffer's pages and what unmaps it. */
+interface Mapping {
+  bytes: Uint8Array<ArrayBuffer>;
+  pointer: Deno.PointerObject;
+  length: number;
+}
+
+/** The data area's size: the map's max_entries, as the kernel reports it for the fd. */
+function ringSize(libc: Libc, mapFd: number): number {
+  const info = procReader(libc).readText(`/proc/self/fdinfo/${mapFd}`) ?? "";
+  const size = Number(/^max_entries:\s*(\d+)/m.exec(info)?.[1]);
+  if (!(size >= PAGE) || (size & (size - 1)) !== 0) {
+    throw new Error(`map fd ${mapFd} is not a BPF ring buffer (max_entries ${size})`);
+  }
+  return size;
+}
+
+function mapPages(libc: Libc, mapFd: number, length: number, writable: boolean, offset: number): Mapping {
+  const protection = writable ? PROT_READ | PROT_WRITE : PROT_READ;
+  const pointer = libc.mmap(null, BigInt(length), protection, MAP_SHARED, mapFd, BigInt(offset));
+  // MAP_FAILED is (void *)-1.
+  if (pointer === null || Deno.UnsafePointer.value(pointer) === 0xffffffffffffffffn) {
+    throw new Error(`mmap of ring buffer fd ${mapFd} failed: run sluice as root (or with CAP_BPF)`);
+  }
+  const bytes = new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(pointer, length));
+  return { bytes, pointer, length };
 }
 
 /** A ring buffer reader; after {@link RingBufferReader.drain}, records are `bytes[starts[i], +lengths[i])`. */
 export class RingBufferReader {
-  /** The drained records, back to back (each starts on an 8-byte boundary). */
+  /**
+   * The ring buffer's data area, mapped twice in a row by the kernel so that no record wraps; the
+   * records of the last drain are read here in place until {@link RingBufferReader.release}, the
+   * next drain or close. Mapped read-only: a write to it kills the process.
+   */
   readonly bytes: Uint8Array<ArrayBuffer>;
   /** A view on {@link RingBufferReader.bytes}. */
   readonly view: DataView;
@@ -30,59 +83,96 @@ export class RingBufferReader {
   readonly starts: Uint32Array;
   /** Length of each record drained by the last drain. */
   readonly lengths: Uint32Array;
-  readonly #libbpf: Libbpf;
   readonly #libc: Libc;
-  readonly #ring: Deno.PointerObject;
-  readonly #callback: Deno.UnsafeCallback<{ parameters: ["pointer", "pointer", "usize"]; result: "i32" }>;
+  readonly #maxRecords: number;
+  readonly #maxBytes: number;
+  readonly #size: number;
+  readonly #consumer: Mapping;
+  readonly #producer: Mapping;
+  /** The consumer position (word 0 of the consumer page), stored whole so the kernel never sees half of it. */
+  readonly #consumerPos: BigUint64Array;
+  /** The producer position (word 0 of the producer page). */
+  readonly #producerPos: BigUint64Array;
   readonly #epollFd: number;
   readonly #epollEvents = new Uint8Array(12);
-  #count = 0;
-  #position = 0;
+  /** Where the last drain stopped; handed back to the kernel on release. */
+  #taken: number;
   #closed = false;
 
-  constructor(libbpf: Libbpf, libc: Libc, mapFd: number, options: RingBufferOptions = {}) {
-    const size = options.bufferBytes ?? 8 * 1024 * 1024;
-    const maxRecords = options.maxRecords ?? 4096;
-    this.#libbpf = libbpf;
+  /** Maps the ring buffer of map `mapFd`; throws when it cannot. */
+  constructor(libc: Libc, mapFd: number, options: RingBufferOptions = {}) {
+    this.#maxBytes = options.bufferBytes ?? 8 * 1024 * 1024;
+    this.#maxRecords = options.maxRecords ?? 4096;
     this.#libc = libc;
-    this.bytes = new Uint8Array(size);
-    this.view = new DataView(this.bytes.buffer);
-    this.starts = new Uint32Array(maxRecords);
-    this.lengths = new Uint32Array(maxRecords);
-    const limit = size - RECORD_MAX;
-    // The record must be copied before the callback returns: libbpf hands the slot back after.
-    this.#callback = new Deno.UnsafeCallback(
-      { parameters: ["pointer", "pointer", "usize"], result: "i32" } as const,
-      (_ctx, data, sizeArg) => {
-        const length = Number(sizeArg);
-        const at = this.#position;
-        if (data !== null && length <= RECORD_MAX) {
-          Deno.UnsafePointerView.copyInto(data, this.bytes.subarray(at, at + length));
-          this.starts[this.#count] = at;
-          this.lengths[this.#count] = length;
-          this.#count++;
-          this.#position = (at + length + 7) & ~7;
-        }
-        // A negative result makes libbpf stop this drain; the record just copied is kept.
-        return this.#position > limit || this.#count >= maxRecords ? -1 : 0;
-      },
-    );
-    const ring = libbpf.ring_buffer__new(mapFd, this.#callback.pointer, null, null);
-    if (ring === null) {
-      this.#callback.close();
-      throw new Error(`ring_buffer__new failed for map fd ${mapFd}`);
+    this.starts = new Uint32Array(this.#maxRecords);
+    this.lengths = new Uint32Array(this.#maxRecords);
+    this.#size = ringSize(libc, mapFd);
+    this.#consumer = mapPages(libc, mapFd, PAGE, true, 0);
+    try {
+      this.#producer = mapPages(libc, mapFd, PAGE + 2 * this.#size, false, PAGE);
+    } catch (error) {
+      libc.munmap(this.#consumer.pointer, BigInt(PAGE));
+      throw error;
     }
-    this.#ring = ring;
-    this.#epollFd = libbpf.ring_buffer__epoll_fd(ring);
+    this.#consumerPos = new BigUint64Array(this.#consumer.bytes.buffer, 0, 1);
+    this.#producerPos = new BigUint64Array(this.#producer.bytes.buffer, 0, 1);
+    this.#taken = Number(Atomics.load(this.#consumerPos, 0));
+    this.bytes = this.#producer.bytes.subarray(PAGE);
+    this.view = new DataView(this.#producer.bytes.buffer, PAGE);
+    this.#epollFd = libc.epoll_create1(EPOLL_CLOEXEC);
+    const event = new Uint8Array(12);
+    new DataView(event.buffer).setUint32(0, EPOLLIN, true);
+    if (this.#epollFd < 0 || libc.epoll_ctl(this.#epollFd, EPOLL_CTL_ADD, mapFd, event) !== 0) {
+      if (this.#epollFd >= 0) libc.close(this.#epollFd);
+      this.#unmap();
+      throw new Error(`epoll on ring buffer fd ${mapFd} failed`);
+    }
   }
 
-  /** Copies out what the ring buffer holds (up to the buffer's capacity); returns the record count. */
+  /**
+   * Hands the records of the previous drain back to the kernel and takes what the ring buffer
+   * holds now (up to the record and byte limits); returns the record count.
+   */
   drain(): number {
-    this.#count = 0;
-    this.#position = 0;
     if (this.#closed) return 0;
-    this.#libbpf.ring_buffer__consume(this.#ring);
-    return this.#count;
+    this.release();
+    let consumer = this.#taken;
+    const end = consumer + this.#maxBytes;
+    const mask = this.#size - 1;
+    const view = this.view;
+    let count = 0;
+    let stop = false;
+    while (!stop) {
+      // Re-read after each pass: the kernel keeps writing while sluice reads.
+      const producer = Number(Atomics.load(this.#producerPos, 0));
+      if (consumer >= producer) break;
+      while (consumer < producer) {
+        const at = consumer & mask;
+        const header = view.getUint32(at, true);
+        if ((header & BUSY) !== 0) {
+          stop = true;
+          break;
+        }
+        const length = header & ~(BUSY | DISCARD);
+        consumer += (length + RECORD_HEADER + 7) & ~7;
+        if ((header & DISCARD) === 0 && length <= RECORD_MAX) {
+          this.starts[count] = at + RECORD_HEADER;
+          this.lengths[count] = length;
+          count++;
+          if (consumer >= end || count >= this.#maxRecords) {
+            stop = true;
+            break;
+          }
+        }
+      }
+    }
+    this.#taken = consumer;
+    return count;
+  }
+
+  /** Hands the records of the last drain back to the kernel: read nothing of them after this. */
+  release(): void {
+    if (!this.#closed) Atomics.store(this.#consumerPos, 0, BigInt(this.#taken));
   }
 
   /** Resolves when the ring buffer signals data or `timeoutMs` passes; never blocks the event loop. */
@@ -91,11 +181,16 @@ export class RingBufferReader {
     await this.#libc.epoll_wait(this.#epollFd, this.#epollEvents, 1, timeoutMs);
   }
 
-  /** Frees the ring buffer and the callback. Call only when no wait is pending. Idempotent. */
+  /** Unmaps the ring buffer and closes the epoll fd. Call only when no wait is pending. Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#libbpf.ring_buffer__free(this.#ring);
-    this.#callback.close();
+    this.#libc.close(this.#epollFd);
+    this.#unmap();
+  }
+
+  #unmap(): void {
+    this.#libc.munmap(this.#producer.pointer, BigInt(this.#producer.length));
+    this.#libc.munmap(this.#consumer.pointer, BigInt(this.#consumer.length));
   }
 }

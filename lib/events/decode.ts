@@ -14,6 +14,7 @@ import { type DataType, eventById, type EventDefinition, EVENTS } from "./catalo
 import { EXE_FIELD, NO_SYSCALL, SYSCALL_ID_LIMIT, TASK_COMPAT, WIRE } from "../bpf/layout.ts";
 import {
   type DataField,
+  DECODED_FROM,
   type Event,
   type EventThread,
   type EventWorkload,
@@ -100,7 +101,7 @@ export class RecordDecoder {
     const definition = eventByRecordId(view.getUint32(start + HEADER.event_id, true));
     if (definition === undefined) return undefined;
     const fields = definition.fields;
-    const values: (DataField | undefined)[] = new Array(fields.length);
+    const data: DataField[] = new Array(fields.length);
     let truncated: string[] | undefined;
     let exeCut = false;
     const exeId = view.getUint32(start + HEADER.exe_id, true) +
@@ -118,19 +119,19 @@ export class RecordDecoder {
       }
       const field = fields[cursor.index];
       if (field === undefined) continue;
-      values[cursor.index] = this.#value(field.name, field.type, view, bytes, cursor);
+      const value = this.#value(field.name, field.type, view, bytes, cursor);
+      if (value !== undefined) data[cursor.index] = value;
       if (cursor.cut) (truncated ??= []).push(field.name);
     }
     if (definition.syscall !== undefined) {
       const last = fields.length - 1;
-      values[last] = field64(
+      data[last] = field64(
         fields[last].name,
         fields[last].type,
         int64Text(view, start + HEADER.retval, true),
       );
     }
-    const data: DataField[] = new Array(fields.length);
-    for (let i = 0; i < fields.length; i++) data[i] = values[i] ?? zeroField(fields[i]);
+    for (let i = 0; i < fields.length; i++) data[i] ??= zeroField(fields[i]);
     const context = this.#context(definition, view, bytes, start, exeId);
     const event: Event = {
       timestamp: this.#time(
@@ -143,10 +144,11 @@ export class RecordDecoder {
       policies: undefined,
       workload: context.workload,
       data,
+      [KERNEL_CONTEXT]: context.kernel,
+      [DECODED_FROM]: definition,
     };
     if (exeCut) (truncated ??= []).unshift(EXECUTABLE_PATH);
     if (truncated !== undefined) event.truncated = truncated;
-    event[KERNEL_CONTEXT] = context.kernel;
     return event;
   }
 

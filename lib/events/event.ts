@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { EventDefinition } from "./catalog.ts";
+
 /** One entry of `data`: the field's name and its value under a Tracee type key. */
 export interface DataField {
   /** The data field's name, e.g. `pathname`. */
@@ -101,6 +103,14 @@ export interface EventWorkload {
  */
 export const KERNEL_CONTEXT: unique symbol = Symbol("sluice.kernelContext");
 
+/**
+ * Key of the catalog definition the kernel decoder built an event from. It vouches for the layout
+ * the decoder gives an event: one `data` entry per field of the definition, in its order, each
+ * `{ name, <type key>: value }`. A stage that changes `data` drops the mark; the json writer reads
+ * data entries by this layout where each still matches it.
+ */
+export const DECODED_FROM: unique symbol = Symbol("sluice.decodedFrom");
+
 /** Cgroup id, mount and pid namespace of the task that caused a kernel event. */
 export interface KernelContext {
   cgroup_id: number;
@@ -124,6 +134,8 @@ export interface Event {
   truncated?: string[];
   /** Set by the kernel source; absent on replayed events. */
   [KERNEL_CONTEXT]?: KernelContext;
+  /** Set by the kernel decoder: the definition whose layout `data` has. */
+  [DECODED_FROM]?: EventDefinition;
   /** Not printed by Tracee's JSON but kept when replaying events that carry it. */
   [extra: string]: unknown;
 }

@@ -5,14 +5,20 @@
  * @module
  */
 
+/** `.` and the zeros that can lead a fraction's digits, by how many. */
+const LEADS = [".", ".0", ".00", ".000", ".0000", ".00000", ".000000", ".0000000", ".00000000"];
+
 /** Go's RFC3339Nano fraction: `.5` for 500 ms, nothing for a whole second. */
 function fraction(nsec: number): string {
   if (nsec === 0) return "";
-  let text = String(nsec).padStart(9, "0");
-  let end = text.length;
-  while (text.charCodeAt(end - 1) === 48) end--;
-  text = text.slice(0, end);
-  return `.${text}`;
+  // Trailing zeros are trimmed by dividing them away, so only the result is a string.
+  let digits = 9;
+  while (nsec % 10 === 0) {
+    nsec /= 10;
+    digits--;
+  }
+  const text = String(nsec);
+  return LEADS[digits - text.length] + text;
 }
 
 /**

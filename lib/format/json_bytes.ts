@@ -7,14 +7,25 @@
  * fragments, ASCII strings and integers byte by byte, and anything rarer (non-ASCII text,
  * fractions, values with a `toJSON`) through `JSON.stringify` itself, so no escaping rule is
  * restated here. A workload object met twice in a row (the kernel source shares one per thread)
- * is encoded once and its bytes copied after that.
+ * is encoded once and its bytes copied after that. An event the kernel decoder built (marked
+ * {@link DECODED_FROM}) is not laid out first: its keys are checked against Tracee's order as they
+ * are written, and its data entries are written from per-definition pre-encoded prefixes.
  *
  * @module
  */
 
-import type { Event } from "../events/event.ts";
+import type { EventDefinition } from "../events/catalog.ts";
+import { DECODED_FROM, type Event } from "../events/event.ts";
+import { zeroField } from "../events/values.ts";
 import { goFloat } from "./go_float.ts";
-import { traceeOrder, traceeOrderBesideWorkload, WORKLOAD_LAYOUT } from "./json_order.ts";
+import {
+  DATA_FIELD_LAYOUT,
+  eventKeyRank,
+  eventOmits,
+  traceeOrder,
+  traceeOrderBesideWorkload,
+  WORKLOAD_LAYOUT,
+} from "./json_order.ts";
 
 const encoder = new TextEncoder();
 const QUOTE = 0x22;
@@ -36,6 +47,34 @@ const FRAGMENTS_MAX = 4096;
 const keyBytes = new Map<string, Uint8Array>();
 /** The JSON of `name` values (event and data field names: the catalog's, a small fixed set). */
 const nameBytes = new Map<string, Uint8Array>();
+
+/** A data entry of a decoded event as its definition lays it out: `{"name":"fd","int32":` then the value. */
+interface FieldPlan {
+  name: string;
+  key: string;
+  prefix: Uint8Array;
+}
+
+/** Per definition, each field's plan (undefined for a type without a type key). */
+const plans = new Map<EventDefinition, (FieldPlan | undefined)[]>();
+
+function planOf(definition: EventDefinition): (FieldPlan | undefined)[] {
+  let plan = plans.get(definition);
+  if (plan === undefined) {
+    // The type key comes from the decoder's own zero value of the field, so it is not restated here.
+    plan = definition.fields.map((field) => {
+      const key = Object.keys(zeroField(field)).find((k) => k !== "name");
+      if (key === undefined) return undefined;
+      return {
+        name: field.name,
+        key,
+        prefix: encoder.encode(`{"name":${JSON.stringify(field.name)},${JSON.stringify(key)}:`),
+      };
+    });
+    plans.set(definition, plan);
+  }
+  return plan;
+}
 
 function fragment(cache: Map<string, Uint8Array>, text: string, suffix: string): Uint8Array {
   let bytes = cache.get(text);
@@ -70,10 +109,11 @@ export class JsonBytes {
   writeLine(event: Event): void {
     const start = this.#length;
     try {
-      const workload = event.workload;
-      // A workload already encoded needs no second walk through its layout.
-      const known = workload !== undefined && this.#workloads.has(workload);
-      this.#object(known ? traceeOrderBesideWorkload(event) : traceeOrder(event), true);
+      const definition = event[DECODED_FROM];
+      if (definition === undefined || !this.#decoded(event, definition)) {
+        this.#length = start;
+        this.#object(traceeOrderBesideWorkload(event), true);
+      }
       this.#byte(NEWLINE);
     } catch (error) {
       this.#length = start;
@@ -105,16 +145,80 @@ export class JsonBytes {
     return out;
   }
 
-  /** A shared workload's bytes are encoded on its second appearance in a row and copied after. */
+  /**
+   * An event the decoder built, its keys checked against Tracee's order as they are written (the
+   * decoder sets them in that order) and its data entries written by the definition's plan. False,
+   * with part of the line written, when a key is out of order or to be left out: the caller then
+   * writes the line again the general way.
+   */
+  #decoded(event: Event, definition: EventDefinition): boolean {
+    this.#byte(0x7b);
+    let last = -1;
+    let first = true;
+    // for..in reads V8's cached key list without making an array; a decoded event has no keys on its prototype.
+    for (const key in event) {
+      const value = event[key];
+      if (!writable(value)) continue;
+      const rank = eventKeyRank(key);
+      if (rank < last || eventOmits(key, value)) return false;
+      last = rank;
+      if (!first) this.#byte(COMMA);
+      first = false;
+      this.#raw(fragment(keyBytes, key, ":"));
+      if (key === "data" && Array.isArray(value)) this.#data(value, planOf(definition));
+      else this.#member(key, value, true);
+    }
+    this.#byte(0x7d);
+    return true;
+  }
+
+  /** Entries that match their plan are written from it; any other the general way. */
+  #data(data: readonly Record<string, unknown>[], plan: readonly (FieldPlan | undefined)[]): void {
+    this.#byte(0x5b);
+    for (let i = 0; i < data.length; i++) {
+      if (i > 0) this.#byte(COMMA);
+      const field = data[i];
+      const p = plan[i];
+      const value = p === undefined ? undefined : field[p.key];
+      const type = typeof value;
+      if (
+        p !== undefined && field.name === p.name &&
+        (type === "string" || type === "number" || type === "boolean")
+      ) {
+        this.#raw(p.prefix);
+        this.#value(value);
+        this.#byte(0x7d);
+      } else this.#value(traceeOrder(field, DATA_FIELD_LAYOUT));
+    }
+    this.#byte(0x5d);
+  }
+
+  /**
+   * The policy stage shares one frozen `{ matched }` per set of policies: its bytes are kept as
+   * long as it lives. Anything else is written as it is.
+   */
+  #policies(policies: object): void {
+    const cached = frozenBytes.get(policies);
+    if (cached !== undefined) return this.#raw(cached);
+    const start = this.#length;
+    this.#value(policies);
+    if (deeplyFrozen(policies)) frozenBytes.set(policies, this.#bytes.slice(start, this.#length));
+  }
+
+  /**
+   * A shared workload's bytes are encoded on its second appearance in a row and copied after.
+   * `workload` may not be laid out yet: the event around it was laid out beside it.
+   */
   #workload(workload: object): void {
     const cached = this.#workloads.get(workload);
     if (cached !== undefined) return this.#raw(cached);
+    const laidOut = traceeOrder(workload as Record<string, unknown>, WORKLOAD_LAYOUT);
     if (workload !== this.#previousWorkload) {
       this.#previousWorkload = workload;
-      return this.#value(workload);
+      return this.#value(laidOut);
     }
     const start = this.#length;
-    this.#value(traceeOrder(workload as Record<string, unknown>, WORKLOAD_LAYOUT));
+    this.#value(laidOut);
     // Weakly held: an encoding lives as long as the source keeps its workload object.
     this.#workloads.set(workload, this.#bytes.slice(start, this.#length));
   }
@@ -147,13 +251,20 @@ export class JsonBytes {
       if (!first) this.#byte(COMMA);
       first = false;
       this.#raw(fragment(keyBytes, key, ":"));
-      if (key === "name" && typeof value === "string") this.#raw(fragment(nameBytes, value, ""));
-      else if (key === "timespec" && isTimespec(value)) this.#timespec(value.value);
-      else if (event && key === "workload" && typeof value === "object" && value !== null) {
-        this.#workload(value);
-      } else this.#value(value);
+      this.#member(key, value, event);
     }
     this.#byte(0x7d);
+  }
+
+  /** The value of member `key`; `event`: the object is the event itself, whose workload may be shared. */
+  #member(key: string, value: unknown, event: boolean): void {
+    if (key === "name" && typeof value === "string") this.#raw(fragment(nameBytes, value, ""));
+    else if (event && key === "policies" && typeof value === "object" && value !== null) {
+      this.#policies(value);
+    } else if (key === "timespec" && isTimespec(value)) this.#timespec(value.value);
+    else if (event && key === "workload" && typeof value === "object" && value !== null) {
+      this.#workload(value);
+    } else this.#value(value);
   }
 
   /** Tracee writes a timespec's seconds as Go's `%g` does (`1.7e+09`); see formatJson. */
@@ -187,9 +298,18 @@ export class JsonBytes {
     // -0 lands here as 0 and is written "0", as JSON.stringify does.
     let digits = 1;
     for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    for (let i = at + digits - 1; i >= at; i--) {
-      bytes[i] = DIGIT_0 + (n % 10);
-      n = Math.floor(n / 10);
+    if (n <= 0x7fffffff) {
+      // Most numbers (ids, descriptors, flags, pids) fit 31 bits, where integer division is exact.
+      for (let i = at + digits - 1; i >= at; i--) {
+        const rest = (n / 10) | 0;
+        bytes[i] = DIGIT_0 + n - rest * 10;
+        n = rest;
+      }
+    } else {
+      for (let i = at + digits - 1; i >= at; i--) {
+        bytes[i] = DIGIT_0 + (n % 10);
+        n = Math.floor(n / 10);
+      }
     }
     this.#length = at + digits;
   }
@@ -220,10 +340,12 @@ export class JsonBytes {
   #raw(fragment: Uint8Array): void {
     const n = fragment.length;
     this.#ensure(n);
+    const bytes = this.#bytes;
+    const at = this.#length;
     // A loop beats set() on the short key fragments that make most calls.
-    if (n > 32) this.#bytes.set(fragment, this.#length);
-    else for (let i = 0; i < n; i++) this.#bytes[this.#length + i] = fragment[i];
-    this.#length += n;
+    if (n > 32) bytes.set(fragment, at);
+    else for (let i = 0; i < n; i++) bytes[at + i] = fragment[i];
+    this.#length = at + n;
   }
 
   #byte(b: number): void {
@@ -240,6 +362,16 @@ export class JsonBytes {
     grown.set(this.#bytes.subarray(0, this.#length));
     this.#bytes = grown;
   }
+}
+
+/** The bytes of frozen values met so far: they cannot change, so they are written once. */
+const frozenBytes = new WeakMap<object, Uint8Array>();
+
+/** Frozen, and so is every object in it; none with a `toJSON`, whose result could change. */
+function deeplyFrozen(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return true;
+  if (!Object.isFrozen(value) || "toJSON" in value) return false;
+  return Object.values(value).every(deeplyFrozen);
 }
 
 /** What JSON.stringify writes as an object member (it skips undefined, functions and symbols). */

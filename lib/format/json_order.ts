@@ -95,6 +95,9 @@ export const EVENT_LAYOUT: Layout = {
 /** The layout of `workload` on its own (the json format writes a shared workload once). */
 export const WORKLOAD_LAYOUT: Layout = EVENT_LAYOUT.children!.workload;
 
+/** The layout of one entry of `data`. */
+export const DATA_FIELD_LAYOUT: Layout = DATA_FIELD;
+
 const ranks = new WeakMap<Layout, Record<string, number>>();
 
 /** Each key's position; a prototype-less object, as a property lookup is cheaper than a Map's here. */
@@ -105,6 +108,22 @@ function rankOf(layout: Layout): Record<string, number> {
     ranks.set(layout, rank!);
   }
   return rank!;
+}
+
+const EVENT_RANK = rankOf(EVENT_LAYOUT);
+
+/**
+ * Where an event's own `key` goes in Tracee's order: a writer walking an event's keys in the order
+ * they were set can check, key by key, that they already are in that order (ranks never fall).
+ * Keys Tracee does not know share the last rank.
+ */
+export function eventKeyRank(key: string): number {
+  return EVENT_RANK[key] ?? EVENT_LAYOUT.keys.length;
+}
+
+/** True when Tracee leaves the event's own `key` out for `value` (an empty optional value). */
+export function eventOmits(key: string, value: unknown): boolean {
+  return EVENT_LAYOUT.omitEmpty!.has(key) && isEmpty(value);
 }
 
 function isEmpty(value: unknown): boolean {

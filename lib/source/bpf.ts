@@ -230,7 +230,7 @@ export async function openKernelSource(options: KernelSourceOptions): Promise<Ev
       // Then Deno.pid stays the filter: right unless sluice runs in a pid namespace of its own.
       log.warn(`kernel: could not learn sluice's own pid from the kernel; ignoring pid ${Deno.pid}`);
     } else log.debug(`kernel: sluice is host pid ${self} (pid ${Deno.pid} in its namespace): never traced`);
-    reader = new RingBufferReader(openLibraries().libbpf, libc, object.map("events").fd);
+    reader = new RingBufferReader(libc, object.map("events").fd);
     object.attach(programs, libc);
   } catch (error) {
     reader?.close();
@@ -284,6 +284,8 @@ function kernelSource(
       const event = decoder.decode(reader.view, reader.bytes, reader.starts[i], reader.lengths[i]);
       if (event !== undefined) batch.push(event);
     }
+    // Events keep nothing of the record bytes: the kernel can have their room back.
+    reader.release();
     tracker.track(batch);
     return derive(batch);
   };
