@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// The maps of sluice's eBPF programs. User space writes `enabled`, `syscalls` and `settings` before
+// The maps of sluice's eBPF programs. User space writes `enabled`, `syscalls`, `syscall_gate` and
+// `settings` before
 // attaching, sizes `scratch` to the number of CPUs, and reads `events` and `lost`.
 #ifndef SLUICE_MAPS_H
 #define SLUICE_MAPS_H
@@ -90,6 +91,16 @@ struct {
 	__type(key, u32);
 	__type(value, struct syscall_desc);
 } syscalls SEC(".maps");
+
+// The raw syscall numbers, in either mode, that sys_enter and sys_exit look at further
+// (lib/bpf/syscall_gate.ts): every other syscall of every task leaves after one load from here.
+#define GATE_SLOTS (SYSCALL_SLOTS > COMPAT_SLOTS ? SYSCALL_SLOTS : COMPAT_SLOTS)
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, GATE_SLOTS);
+	__type(key, u32);
+	__type(value, u32);
+} syscall_gate SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
