@@ -23,6 +23,8 @@ const target = `/tmp/sluice-bench-openat-${Deno.pid}`;
 const decoder = new TextDecoder();
 /** A syscall event the workload never makes. */
 const ONE_OTHER = "ptrace";
+/** Rounds of the untraced runs. */
+const ROUNDS = 3;
 
 const BPFTRACE_SCRIPT = `
 tracepoint:syscalls:sys_enter_openat {
@@ -79,14 +81,37 @@ async function measure(): Promise<{ rate: number; cpuNs: number }> {
   return { rate, cpuNs };
 }
 
+type Measured = { rate: number; cpuNs: number };
+
 /** An untraced run while sluice's kernel programs hold `events` (the workload makes none of them). */
-async function untracedWith(events: string[]): Promise<{ rate: number; cpuNs: number }> {
+async function untracedWith(events: string[]): Promise<Measured> {
   const source = await openKernelSource({ events: new Set(events) });
   try {
     return await measure();
   } finally {
     source.stop();
   }
+}
+
+/** The median rate and the median CPU time per pair of `runs`. */
+function median(runs: Measured[]): Measured {
+  const middle = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
+  return { rate: middle(runs.map((r) => r.rate)), cpuNs: middle(runs.map((r) => r.cpuNs)) };
+}
+
+/**
+ * The untraced workload with no programs, with one other syscall event enabled and with `others`
+ * all enabled, in ROUNDS interleaved rounds: what other processes do to the shared cores then
+ * weighs on the three alike.
+ */
+async function untracedRounds(others: string[]): Promise<{ none: Measured; one: Measured; all: Measured }> {
+  const runs: { none: Measured[]; one: Measured[]; all: Measured[] } = { none: [], one: [], all: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.none.push(await measure());
+    runs.one.push(await untracedWith([ONE_OTHER]));
+    runs.all.push(await untracedWith(others));
+  }
+  return { none: median(runs.none), one: median(runs.one), all: median(runs.all) };
 }
 
 /** Runs the workload under a tracer started by `command`; stops it with SIGINT and returns its stderr. */
@@ -149,15 +174,22 @@ await Deno.writeTextFile(target, "sluice");
 const mountedTracefs = await ensureTracefs();
 try {
   console.log(`workload: ${N} openat+close pairs of ${target}`);
-  const untraced = await measure();
-  console.log(`untraced: ${untraced.rate.toFixed(0)} openat/s, ${untraced.cpuNs} ns of CPU per pair`);
+  // Nothing reads the ring buffer in the untraced runs: only the kernel programs' cost reaches the
+  // workload. One event the workload never makes attaches the raw syscall hooks that any syscall
+  // event needs; `all/one` is then what the number of events enabled adds to an untraced syscall.
+  const others = EVENTS.filter((e) => e.syscall !== undefined && e.support.kind === "syscall")
+    .map((e) => e.name).filter((name) => name !== "openat" && name !== "close");
+  const { none: untraced, one, all } = await untracedRounds(others);
+  console.log(
+    `untraced: ${untraced.rate.toFixed(0)} openat/s, ${untraced.cpuNs} ns of CPU per pair ` +
+      `(medians of ${ROUNDS} runs, as below)`,
+  );
 
   const sluice = await traced("sluice", sluiceCommand([]), 2);
+  const sluiceRate = sluice.rate.toFixed(0);
+  const sluiceLost = lostOf(sluice.stderr);
   console.log(
-    `sluice:   ${sluice.rate.toFixed(0)} openat/s, lost ${
-      lostOf(sluice.stderr)
-    }, workload ${sluice.workloadNs} ns ` +
-      `of CPU per pair`,
+    `sluice:   ${sluiceRate} openat/s, lost ${sluiceLost}, workload ${sluice.workloadNs} ns of CPU per pair`,
   );
   console.log(
     `sluice main thread: ${(sluice.cpuMs * 1000 / N).toFixed(2)} us of CPU per event (${N} events, ` +
@@ -179,32 +211,25 @@ try {
     .reduce((sum, m) => sum + Number(m[1]), 0);
   await Deno.remove(bpftraceOut);
   console.log(`bpftrace: ${bpftrace.rate.toFixed(0)} openat/s, lost ${bpftraceLost}`);
-  // Nothing reads the ring buffer here: only the kernel programs' cost reaches the workload. One
-  // event the workload never makes attaches the raw syscall hooks that any syscall event needs;
-  // `all/one` is then what the number of events enabled adds to an untraced syscall.
-  const one = await untracedWith([ONE_OTHER]);
   console.log(
     `untraced openat, ${ONE_OTHER} alone enabled: ${one.rate.toFixed(0)} openat/s, ${one.cpuNs} ns of CPU ` +
-      `per pair (the syscall hooks: +${one.cpuNs - untraced.cpuNs} ns per pair, 4 hook runs)`,
+      `per pair (the syscall hooks: ${one.cpuNs - untraced.cpuNs} ns per pair, 4 hook runs)`,
   );
-  const others = EVENTS.filter((e) => e.syscall !== undefined && e.support.kind === "syscall")
-    .map((e) => e.name).filter((name) => name !== "openat" && name !== "close");
-  const all = await untracedWith(others);
+  const allRate = all.rate.toFixed(0);
+  const allRatio = (all.rate / untraced.rate).toFixed(2);
   console.log(
-    `untraced openat with the ${others.length} other syscall events enabled: ${
-      all.rate.toFixed(0)
-    } openat/s ` +
-      `(${(all.rate / untraced.rate).toFixed(2)} of none enabled), ${all.cpuNs} ns of CPU per pair`,
+    `untraced openat with the ${others.length} other syscall events enabled: ${allRate} openat/s ` +
+      `(${allRatio} of none enabled), ${all.cpuNs} ns of CPU per pair`,
   );
   console.log(`all/one: ${(one.cpuNs / all.cpuNs).toFixed(2)} (CPU per untraced pair, one enabled over all)`);
   const narrow = await traced("sluice", sluiceCommand(["-s", "comm=no-such-comm"]), 2);
+  const narrowRate = narrow.rate.toFixed(0);
   const narrowRatio = (narrow.rate / untraced.rate).toFixed(2);
+  const narrowLost = lostOf(narrow.stderr);
   console.log(
-    `sluice, narrow policy (-s comm=no-such-comm) against the openat storm: ${narrow.rate.toFixed(0)} ` +
-      `openat/s (${narrowRatio} of untraced), lost ${
-        lostOf(narrow.stderr)
-      }, workload ${narrow.workloadNs} ns ` +
-      `of CPU per pair, main thread ${narrow.cpuMs} ms`,
+    `sluice, narrow policy (-s comm=no-such-comm) against the openat storm: ${narrowRate} openat/s ` +
+      `(${narrowRatio} of untraced), lost ${narrowLost}, workload ${narrow.workloadNs} ns of CPU per pair, ` +
+      `main thread ${narrow.cpuMs} ms`,
   );
   console.log(`sluice/bpftrace ratio: ${(sluice.rate / bpftrace.rate).toFixed(2)}`);
   console.log(`sluice/untraced ratio: ${(sluice.rate / untraced.rate).toFixed(2)}`);

@@ -108,6 +108,13 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		report_at_entry(id, d, regs, abi);
 		return 0;
 	}
+	// What no policy can want is not saved, and its exit finds nothing pending; a syscall that can
+	// change what the filter reads (SYSCALL_RESCOPE) is decided at its exit, on the task as it is then.
+	if (!(d->flags & SYSCALL_RESCOPE)) {
+		u64 pid_tgid = bpf_get_current_pid_tgid();
+		if (is_self(pid_tgid) || !scope_wants(task, id, pid_tgid >> 32))
+			return 0;
+	}
 	struct saved_args *a = bpf_task_storage_get(&args, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!a)
 		return 0;

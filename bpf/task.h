@@ -153,15 +153,26 @@ static __always_inline void put_exe(struct record_writer *w, struct record_heade
 	h->exe_id = id;
 }
 
+// Whether the current task is sluice's (which is never traced), or the settings are missing.
+static __always_inline bool is_self(u64 pid_tgid)
+{
+	u32 zero = 0;
+	struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
+	return !cfg || cfg->self_tgid == (u32)(pid_tgid >> 32);
+}
+
 // Starts a record for the current task in this CPU's scratch slot; false when the event is not to
 // be recorded (sluice itself) or cannot be (no slot, or the slot is in use by a record this
 // program interrupted: then it is counted lost). Every true return must be ended by finish().
 static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 syscall, s64 retval)
 {
-	u32 zero = 0;
 	u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
-	if (!cfg || cfg->self_tgid == (u32)(pid_tgid >> 32))
+	if (is_self(pid_tgid))
+		return false;
+	struct task_struct *task = bpf_get_current_task_btf();
+	// Before anything else is read: a record the filter rejects costs only the fields it reads;
+	// and before put_exe, as a task's executable path goes with the first record submitted.
+	if (!scope_wants(task, event_id, pid_tgid >> 32))
 		return false;
 	u32 cpu = bpf_get_smp_processor_id();
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
@@ -175,7 +186,6 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	}
 	w->s = s;
 	struct record_header *h = (struct record_header *)s->data;
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct task_struct *leader = task->group_leader;
 	struct task_struct *parent = task->real_parent;
 	u64 start = task->start_time;
@@ -194,8 +204,8 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	h->host_ppid = parent->tgid;
 	h->ppid = task_ns_tgid(parent);
 	h->uid = (u32)bpf_get_current_uid_gid();
-	h->mnt_ns = task->nsproxy ? task->nsproxy->mnt_ns->ns.inum : 0;
-	h->pid_ns = task->nsproxy ? task->nsproxy->pid_ns_for_children->ns.inum : 0;
+	h->mnt_ns = task_mnt_ns(task);
+	h->pid_ns = task_pid_ns(task);
 	h->thread_unique_id = unique_id(h->host_tid, start);
 	h->process_unique_id = unique_id(h->host_pid, leader->start_time);
 	h->parent_unique_id = unique_id(h->host_ppid, parent->group_leader->start_time);
@@ -211,11 +221,6 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	h->syscall = syscall;
 	h->task_flags = task_compat(task) ? TASK_COMPAT : 0;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
-	// Before put_exe: a task's executable path goes with the first record that is submitted.
-	if (!scope_wants(h)) {
-		s->busy = 0;
-		return false;
-	}
 	w->s->off = sizeof(*h);
 	put_exe(w, h, task);
 	return true;
