@@ -12,7 +12,8 @@ struct scratch {
 	u32 busy; // set while a program on this CPU assembles a record (an interrupt may nest one)
 	u32 pad;
 	u64 off; // bytes of the record written so far, header included (writer.h)
-	u64 woke; // when a record on this CPU last forced a wake-up of the reader (task.h: finish)
+	u64 now; // the time of the record being assembled (task.h: begin)
+	u64 checked; // when a record on this CPU last looked at the reader's backlog (task.h: finish)
 	union {
 		u8 data[RECORD_BYTES + COPY_MAX];
 		// What data starts with. Named here so the object's BTF describes both structs for the

@@ -190,7 +190,8 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	struct task_struct *parent = task->real_parent;
 	u64 start = task->start_time;
 
-	split_ns(bpf_ktime_get_ns(), &h->ts_sec, &h->ts_nsec);
+	s->now = bpf_ktime_get_ns();
+	split_ns(s->now, &h->ts_sec, &h->ts_nsec);
 	h->event_id = event_id;
 	h->reserved = 0;
 	h->retval = retval;
@@ -226,25 +227,26 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	return true;
 }
 
-// At most one forced wake-up per CPU in this long. A wake-up is an irq_work self-IPI (a VM exit on a
-// virtual machine): forced for every record while the reader was behind by wakeup_bytes, they took
-// 5% of a traced openat storm. A reader that sleeps while data waits is woken at once anyway (the
-// ring buffer's poll is level-triggered), so one per interval is enough.
+// How often a CPU looks at the reader's backlog, and so at most how often it forces a wake-up. A
+// wake-up is an irq_work self-IPI (a VM exit on a virtual machine): forced for every record while the
+// reader was behind by wakeup_bytes, they took 5% of a traced openat storm. A reader that sleeps
+// while data waits is woken at once anyway (the ring buffer's poll is level-triggered), so one per
+// interval is enough; and the backlog is read that seldom too (bpf_ringbuf_query), with the time
+// begin() took for the record's header.
 #define WAKEUP_GAP_NS 1000000
 
 // Submits the record and frees the slot.
 static __always_inline void finish(struct record_writer *w)
 {
-	u32 zero = 0;
 	u64 flags = BPF_RB_NO_WAKEUP;
 	u64 size = w->s->off;
-	struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
-	if (!cfg || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg->wakeup_bytes) {
-		u64 now = bpf_ktime_get_ns();
-		if (now - w->s->woke >= WAKEUP_GAP_NS) {
-			w->s->woke = now;
+	u64 now = w->s->now;
+	if (now - w->s->checked >= WAKEUP_GAP_NS) {
+		u32 zero = 0;
+		struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
+		w->s->checked = now;
+		if (!cfg || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg->wakeup_bytes)
 			flags = BPF_RB_FORCE_WAKEUP;
-		}
 	}
 	if (size >= sizeof(struct record_header) && size <= RECORD_BYTES &&
 	    bpf_ringbuf_output(&events, w->s->data, size, flags) != 0)
