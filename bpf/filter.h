@@ -56,6 +56,27 @@ static __always_inline u32 task_pid_ns(struct task_struct *task)
 	return task->nsproxy ? task->nsproxy->pid_ns_for_children->ns.inum : 0;
 }
 
+// The task's real uid, comm and cgroup (v2) id, read as bpf_get_current_uid_gid, _comm and
+// _cgroup_id read them, by direct loads through BTF pointers: one helper call fewer for each, on
+// every record. `task` is the current task.
+static __always_inline u32 task_uid(struct task_struct *task)
+{
+	return task->cred->uid.val;
+}
+
+static __always_inline void task_comm(struct task_struct *task, char comm[16])
+{
+	// set_task_comm pads the name with zeros, as bpf_get_current_comm does.
+	u64 *dst = (u64 *)comm;
+	dst[0] = *(u64 *)&task->comm[0];
+	dst[1] = *(u64 *)&task->comm[8];
+}
+
+static __always_inline u64 task_cgroup_id(struct task_struct *task)
+{
+	return task->cgroups->dfl_cgrp->kn->id;
+}
+
 // Whether some policy wants a record of event `id` about the current task (`task`, host tgid
 // `host_pid`). Reads only the fields of the kinds the policies list, before any record is begun:
 // a record no policy wants costs this and no more.
@@ -73,7 +94,7 @@ static __always_inline bool scope_wants(struct task_struct *task, u32 id, u32 ho
 	u64 p = e->policies;
 	u32 kinds = f->kinds;
 	if (p && (kinds & 1)) {
-		u32 uid = (u32)bpf_get_current_uid_gid();
+		u32 uid = task_uid(task);
 		p = scope_pass(&scope_uid, &uid, p, f->uid);
 	}
 	if (p && (kinds & 2))
@@ -87,8 +108,8 @@ static __always_inline bool scope_wants(struct task_struct *task, u32 id, u32 ho
 		p = scope_pass(&scope_pid_ns, &ns, p, f->pid_ns);
 	}
 	if (p && (kinds & 16)) {
-		char comm[16];
-		bpf_get_current_comm(comm, sizeof(comm));
+		char comm[16] __attribute__((aligned(8)));
+		task_comm(task, comm);
 		p = scope_pass(&scope_comm, comm, p, f->comm);
 	}
 	return p != 0;

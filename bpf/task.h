@@ -196,7 +196,7 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	h->reserved = 0;
 	h->retval = retval;
 	split_ns(start, &h->start_sec, &h->start_nsec);
-	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->cgroup_id = task_cgroup_id(task);
 	h->exe_id = 0;
 	h->host_tid = (u32)pid_tgid;
 	h->host_pid = pid_tgid >> 32;
@@ -204,7 +204,7 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	h->pid = task_ns_tgid(task);
 	h->host_ppid = parent->tgid;
 	h->ppid = task_ns_tgid(parent);
-	h->uid = (u32)bpf_get_current_uid_gid();
+	h->uid = task_uid(task);
 	h->mnt_ns = task_mnt_ns(task);
 	h->pid_ns = task_pid_ns(task);
 	h->thread_unique_id = unique_id(h->host_tid, start);
@@ -221,7 +221,7 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	}
 	h->syscall = syscall;
 	h->task_flags = task_compat(task) ? TASK_COMPAT : 0;
-	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	task_comm(task, h->comm);
 	w->s->off = sizeof(*h);
 	put_exe(w, h, task);
 	return true;

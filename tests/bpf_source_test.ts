@@ -17,6 +17,16 @@ async function sh(script: string, ...args: string[]): Promise<Deno.CommandOutput
   return Object.assign(output, { pid: child.pid });
 }
 
+/** The id of this process's cgroup v2: its folder's inode number under the cgroup2 mount. */
+async function ownCgroupId(): Promise<number> {
+  const mount = (await Deno.readTextFile("/proc/self/mountinfo")).split("\n")
+    .map((line) => line.split(" ")).find((fields) => fields[fields.indexOf("-") + 1] === "cgroup2");
+  assert(mount, "no cgroup2 mount");
+  const path = (await Deno.readTextFile("/proc/self/cgroup")).split("\n").find((l) => l.startsWith("0::"));
+  assert(path, "no cgroup v2 line in /proc/self/cgroup");
+  return (await Deno.stat(`${mount[4]}${path.slice(3)}`)).ino!;
+}
+
 const byName = (events: Event[], name: string) => events.filter((e) => e.name === name);
 
 bpfTest("bpf source: exec, fork and exit of a shell with a unique argv marker", async () => {
@@ -65,7 +75,12 @@ bpfTest("bpf source: exec, fork and exit of a shell with a unique argv marker", 
   assert.deepEqual(execve.workload?.process?.thread?.syscall, "execve");
 
   const context = exec[KERNEL_CONTEXT];
-  assert(context && context.mount_ns > 0 && context.pid_ns > 0 && context.cgroup_id > 0);
+  assert(context && context.mount_ns > 0 && context.pid_ns > 0);
+  // The header's task fields are the kernel's own: its cgroup (v2) is the test's, which it
+  // inherited; its uid and comm are the shell's.
+  assert.equal(context.cgroup_id, await ownCgroupId());
+  assert.equal(exec.workload?.process?.real_user?.id, Deno.uid());
+  assert.equal(exec.workload?.process?.thread?.name, "sh");
   assert(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,8}[1-9])?Z$/.test(exec.timestamp), exec.timestamp);
   const skew = Math.abs(Date.parse(exec.timestamp) - Date.now());
   assert(skew < 60_000, `timestamp ${exec.timestamp} is ${skew} ms away from now`);
