@@ -210,7 +210,12 @@ try {
   const bpftraceLost = [...(await Deno.readTextFile(bpftraceOut)).matchAll(/Lost (\d+) events/g)]
     .reduce((sum, m) => sum + Number(m[1]), 0);
   await Deno.remove(bpftraceOut);
-  console.log(`bpftrace: ${bpftrace.rate.toFixed(0)} openat/s, lost ${bpftraceLost}`);
+  console.log(
+    `bpftrace: ${
+      bpftrace.rate.toFixed(0)
+    } openat/s, lost ${bpftraceLost}, workload ${bpftrace.workloadNs} ns ` +
+      `of CPU per pair`,
+  );
   console.log(
     `untraced openat, ${ONE_OTHER} alone enabled: ${one.rate.toFixed(0)} openat/s, ${one.cpuNs} ns of CPU ` +
       `per pair (the syscall hooks: ${one.cpuNs - untraced.cpuNs} ns per pair, 4 hook runs)`,
