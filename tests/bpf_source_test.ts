@@ -17,14 +17,20 @@ async function sh(script: string, ...args: string[]): Promise<Deno.CommandOutput
   return Object.assign(output, { pid: child.pid });
 }
 
-/** The id of this process's cgroup v2: its folder's inode number under the cgroup2 mount. */
+/**
+ * The id of this process's cgroup v2: its folder's inode number under the cgroup2 root (the one
+ * holding cgroup.controllers, unified or hybrid). Asked of a shell, which is in the same cgroup:
+ * Deno reads /sys and /proc/self only with --allow-all.
+ */
 async function ownCgroupId(): Promise<number> {
-  const mount = (await Deno.readTextFile("/proc/self/mountinfo")).split("\n")
-    .map((line) => line.split(" ")).find((fields) => fields[fields.indexOf("-") + 1] === "cgroup2");
-  assert(mount, "no cgroup2 mount");
-  const path = (await Deno.readTextFile("/proc/self/cgroup")).split("\n").find((l) => l.startsWith("0::"));
-  assert(path, "no cgroup v2 line in /proc/self/cgroup");
-  return (await Deno.stat(`${mount[4]}${path.slice(3)}`)).ino!;
+  const script = `path=$(sed -n 's/^0:://p' /proc/self/cgroup)
+for root in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+  [ -f "$root/cgroup.controllers" ] && exec stat -c %i "$root$path"
+done
+exit 1`;
+  const output = await sh(script);
+  assert(output.success, "no cgroup2 hierarchy at /sys/fs/cgroup or /sys/fs/cgroup/unified");
+  return Number(new TextDecoder().decode(output.stdout));
 }
 
 const byName = (events: Event[], name: string) => events.filter((e) => e.name === name);
