@@ -276,3 +276,40 @@ bpfTest("bpf source: Tracee's fields of fork (threads too), exec and exit, signa
     "a killed task's syscall cannot be trusted",
   );
 });
+
+/** max_entries of every loaded ring buffer called "events", by map id. */
+async function eventRings(): Promise<Map<number, number>> {
+  const output = await new Deno.Command("bpftool", { args: ["map", "show", "--json"] }).output();
+  const maps = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+    id: number;
+    name: string;
+    type: string;
+    max_entries: number;
+  }[];
+  return new Map(
+    maps.filter((m) => m.name === "events" && m.type === "ringbuf").map((m) => [m.id, m.max_entries]),
+  );
+}
+
+bpfTest(
+  "bpf source: --buffers kernel.events=PAGES sizes the ring buffer at PAGES pages per CPU",
+  async () => {
+    const before = await eventRings();
+    const source = await openKernelSource({ events: new Set(["openat"]), ringPages: 3 });
+    try {
+      const made = [...await eventRings()].filter(([id]) => !before.has(id));
+      // 3 pages on each possible CPU (libbpf's count), rounded up to a power of two.
+      const possible = await new Deno.Command("cat", { args: ["/sys/devices/system/cpu/possible"] }).output();
+      const cpus = Number(new TextDecoder().decode(possible.stdout).trim().split(/[-,]/).at(-1)) + 1;
+      let expected = 4096;
+      while (expected < 3 * 4096 * cpus) expected *= 2;
+      // Another sluice on the host may have made a ring meanwhile: one of those made is ours.
+      assert(
+        made.some(([, size]) => size === expected),
+        `rings made: ${JSON.stringify(made)}, expected ${expected}`,
+      );
+    } finally {
+      source.stop();
+    }
+  },
+);

@@ -38,6 +38,8 @@ export interface KernelSourceOptions {
   execEnv?: boolean;
   /** The policies' kernel side: records no policy wants are not submitted. @default {every record} */
   filter?: KernelFilter;
+  /** Pages per CPU of the kernel's event buffer (`--buffers kernel.events`). @default {the object's 64 MiB} */
+  ringPages?: number;
 }
 
 /** Why the kernel source cannot start; the message is one line: what is missing and what to do. */
@@ -218,7 +220,11 @@ export async function openKernelSource(options: KernelSourceOptions): Promise<Ev
   let object: LoadedObject | undefined;
   let reader: RingBufferReader | undefined;
   try {
-    object = loadObject(bytes, { programs: [...programs, "self_marker"], debug: options.debug });
+    object = loadObject(bytes, {
+      programs: [...programs, "self_marker"],
+      debug: options.debug,
+      ringPages: options.ringPages,
+    });
     const definitions = [...traced].map((name) => eventByName(name)!);
     configure(object, definitions, options.execEnv ?? false);
     if (options.filter !== undefined) {
