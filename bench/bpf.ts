@@ -1,8 +1,9 @@
 /**
  * `deno task bench:bpf`: the cost of tracing openat. One compiled workload does N openat+close
  * pairs (a) untraced, (b) traced by sluice (`-e openat`, block mode, json to /dev/null), and
- * (c) traced by bpftrace printing the same fields to /dev/null; then (d) untraced while every
- * other syscall event is enabled in sluice's kernel programs (what an untraced syscall costs then);
+ * (c) traced by bpftrace printing the same fields to /dev/null; then (d) untraced while one other
+ * syscall event is enabled in sluice's kernel programs (the cost of the syscall hooks themselves),
+ * and while every other one is (`all/one`: what enabling more events adds to an untraced syscall);
  * (e) traced by sluice with a narrow policy (`-s comm=...`) that wants none of the workload's opens:
  * the in-kernel scope filter against a host-wide storm. Prints each rate, the lost counts, sluice's
  * main-thread CPU time per event, and last `sluice/untraced ratio: X.XX`.
@@ -20,6 +21,10 @@ const N = Number(Deno.args[0] ?? 500_000);
 const root = `${import.meta.dirname}/..`;
 const target = `/tmp/sluice-bench-openat-${Deno.pid}`;
 const decoder = new TextDecoder();
+/** A syscall event the workload never makes. */
+const ONE_OTHER = "ptrace";
+/** Rounds of the untraced runs. */
+const ROUNDS = 3;
 
 const BPFTRACE_SCRIPT = `
 tracepoint:syscalls:sys_enter_openat {
@@ -70,8 +75,43 @@ async function mainThreadMs(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
 }
 
-async function rate(): Promise<number> {
-  return Number((await runWorkload(["open", target, String(N)])).split(" ")[1]);
+/** The workload's rate and its thread's CPU time per openat+close pair, kernel time included. */
+async function measure(): Promise<{ rate: number; cpuNs: number }> {
+  const [, rate, cpuNs] = (await runWorkload(["open", target, String(N)])).split(" ").map(Number);
+  return { rate, cpuNs };
+}
+
+type Measured = { rate: number; cpuNs: number };
+
+/** An untraced run while sluice's kernel programs hold `events` (the workload makes none of them). */
+async function untracedWith(events: string[]): Promise<Measured> {
+  const source = await openKernelSource({ events: new Set(events) });
+  try {
+    return await measure();
+  } finally {
+    source.stop();
+  }
+}
+
+/** The median rate and the median CPU time per pair of `runs`. */
+function median(runs: Measured[]): Measured {
+  const middle = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
+  return { rate: middle(runs.map((r) => r.rate)), cpuNs: middle(runs.map((r) => r.cpuNs)) };
+}
+
+/**
+ * The untraced workload with no programs, with one other syscall event enabled and with `others`
+ * all enabled, in ROUNDS interleaved rounds: what other processes do to the shared cores then
+ * weighs on the three alike.
+ */
+async function untracedRounds(others: string[]): Promise<{ none: Measured; one: Measured; all: Measured }> {
+  const runs: { none: Measured[]; one: Measured[]; all: Measured[] } = { none: [], one: [], all: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.none.push(await measure());
+    runs.one.push(await untracedWith([ONE_OTHER]));
+    runs.all.push(await untracedWith(others));
+  }
+  return { none: median(runs.none), one: median(runs.one), all: median(runs.all) };
 }
 
 /** Runs the workload under a tracer started by `command`; stops it with SIGINT and returns its stderr. */
@@ -80,13 +120,13 @@ async function traced(what: string, command: Deno.Command, programs: number) {
   const child = command.spawn();
   await attached(before, programs, what, child);
   const cpuBefore = await mainThreadMs(child.pid);
-  const measured = await rate();
+  const measured = await measure();
   // Let the reader catch up with what the workload left in the ring buffer.
   await new Promise((resolve) => setTimeout(resolve, 300));
   const cpuMs = (await mainThreadMs(child.pid)) - cpuBefore;
   child.kill("SIGINT");
   const output = await child.output();
-  return { rate: measured, cpuMs, stderr: decoder.decode(output.stderr) };
+  return { rate: measured.rate, workloadNs: measured.cpuNs, cpuMs, stderr: decoder.decode(output.stderr) };
 }
 
 async function ensureTracefs(): Promise<boolean> {
@@ -134,11 +174,23 @@ await Deno.writeTextFile(target, "sluice");
 const mountedTracefs = await ensureTracefs();
 try {
   console.log(`workload: ${N} openat+close pairs of ${target}`);
-  const untraced = await rate();
-  console.log(`untraced: ${untraced.toFixed(0)} openat/s`);
+  // Nothing reads the ring buffer in the untraced runs: only the kernel programs' cost reaches the
+  // workload. One event the workload never makes attaches the raw syscall hooks that any syscall
+  // event needs; `all/one` is then what the number of events enabled adds to an untraced syscall.
+  const others = EVENTS.filter((e) => e.syscall !== undefined && e.support.kind === "syscall")
+    .map((e) => e.name).filter((name) => name !== "openat" && name !== "close");
+  const { none: untraced, one, all } = await untracedRounds(others);
+  console.log(
+    `untraced: ${untraced.rate.toFixed(0)} openat/s, ${untraced.cpuNs} ns of CPU per pair ` +
+      `(medians of ${ROUNDS} runs, as below)`,
+  );
 
   const sluice = await traced("sluice", sluiceCommand([]), 2);
-  console.log(`sluice:   ${sluice.rate.toFixed(0)} openat/s, lost ${lostOf(sluice.stderr)}`);
+  const sluiceRate = sluice.rate.toFixed(0);
+  const sluiceLost = lostOf(sluice.stderr);
+  console.log(
+    `sluice:   ${sluiceRate} openat/s, lost ${sluiceLost}, workload ${sluice.workloadNs} ns of CPU per pair`,
+  );
   console.log(
     `sluice main thread: ${(sluice.cpuMs * 1000 / N).toFixed(2)} us of CPU per event (${N} events, ` +
       `10 ms clock ticks)`,
@@ -158,29 +210,34 @@ try {
   const bpftraceLost = [...(await Deno.readTextFile(bpftraceOut)).matchAll(/Lost (\d+) events/g)]
     .reduce((sum, m) => sum + Number(m[1]), 0);
   await Deno.remove(bpftraceOut);
-  console.log(`bpftrace: ${bpftrace.rate.toFixed(0)} openat/s, lost ${bpftraceLost}`);
-  // Nothing reads the ring buffer here: only the kernel programs' cost reaches the workload.
-  const others = EVENTS.filter((e) => e.syscall !== undefined && e.support.kind === "syscall")
-    .map((e) => e.name).filter((name) => name !== "openat" && name !== "close");
-  const source = await openKernelSource({ events: new Set(others) });
-  const allOthers = await rate();
-  source.stop();
   console.log(
-    `untraced openat with the ${others.length} other syscall events enabled: ${
-      allOthers.toFixed(0)
-    } openat/s ` +
-      `(${(allOthers / untraced).toFixed(2)} of none enabled)`,
+    `bpftrace: ${
+      bpftrace.rate.toFixed(0)
+    } openat/s, lost ${bpftraceLost}, workload ${bpftrace.workloadNs} ns ` +
+      `of CPU per pair`,
   );
-  const narrow = await traced("sluice", sluiceCommand(["-s", "comm=no-such-comm"]), 2);
   console.log(
-    `sluice, narrow policy (-s comm=no-such-comm) against the openat storm: ${
-      narrow.rate.toFixed(0)
-    } openat/s ` +
-      `(${(narrow.rate / untraced).toFixed(2)} of untraced), lost ${lostOf(narrow.stderr)}, main thread ` +
-      `${narrow.cpuMs} ms`,
+    `untraced openat, ${ONE_OTHER} alone enabled: ${one.rate.toFixed(0)} openat/s, ${one.cpuNs} ns of CPU ` +
+      `per pair (the syscall hooks: ${one.cpuNs - untraced.cpuNs} ns per pair, 4 hook runs)`,
+  );
+  const allRate = all.rate.toFixed(0);
+  const allRatio = (all.rate / untraced.rate).toFixed(2);
+  console.log(
+    `untraced openat with the ${others.length} other syscall events enabled: ${allRate} openat/s ` +
+      `(${allRatio} of none enabled), ${all.cpuNs} ns of CPU per pair`,
+  );
+  console.log(`all/one: ${(one.cpuNs / all.cpuNs).toFixed(2)} (CPU per untraced pair, one enabled over all)`);
+  const narrow = await traced("sluice", sluiceCommand(["-s", "comm=no-such-comm"]), 2);
+  const narrowRate = narrow.rate.toFixed(0);
+  const narrowRatio = (narrow.rate / untraced.rate).toFixed(2);
+  const narrowLost = lostOf(narrow.stderr);
+  console.log(
+    `sluice, narrow policy (-s comm=no-such-comm) against the openat storm: ${narrowRate} openat/s ` +
+      `(${narrowRatio} of untraced), lost ${narrowLost}, workload ${narrow.workloadNs} ns of CPU per pair, ` +
+      `main thread ${narrow.cpuMs} ms`,
   );
   console.log(`sluice/bpftrace ratio: ${(sluice.rate / bpftrace.rate).toFixed(2)}`);
-  console.log(`sluice/untraced ratio: ${(sluice.rate / untraced).toFixed(2)}`);
+  console.log(`sluice/untraced ratio: ${(sluice.rate / untraced.rate).toFixed(2)}`);
 } finally {
   await Deno.remove(target).catch(() => {});
   if (mountedTracefs) await new Deno.Command("umount", { args: ["/sys/kernel/tracing"] }).output();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// The maps of sluice's eBPF programs. User space writes `enabled`, `syscalls` and `settings` before
+// The maps of sluice's eBPF programs. User space writes `enabled`, `syscalls`, `syscall_gate` and
+// `settings` before
 // attaching, sizes `scratch` to the number of CPUs, and reads `events` and `lost`.
 #ifndef SLUICE_MAPS_H
 #define SLUICE_MAPS_H
@@ -11,6 +12,8 @@ struct scratch {
 	u32 busy; // set while a program on this CPU assembles a record (an interrupt may nest one)
 	u32 pad;
 	u64 off; // bytes of the record written so far, header included (writer.h)
+	u64 now; // the time of the record being assembled (task.h: begin)
+	u64 checked; // when a record on this CPU last looked at the reader's backlog (task.h: finish)
 	union {
 		u8 data[RECORD_BYTES + COPY_MAX];
 		// What data starts with. Named here so the object's BTF describes both structs for the
@@ -63,9 +66,13 @@ struct exec_name {
 	u8 name[STR_BYTES];
 };
 
+// What the reader has not read yet, from every CPU. An openat record takes about 224 bytes here, so
+// this holds about 300,000: a burst the reader falls that far behind on is absorbed, not lost (16 MiB
+// lost records on most runs of bench:bpf on a loaded 2-core machine, 64 MiB on none; README). The
+// pages are the kernel's, allocated at load and never swapped.
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 * 1024 * 1024);
+	__uint(max_entries, 64 * 1024 * 1024);
 } events SEC(".maps");
 
 struct {
@@ -89,6 +96,16 @@ struct {
 	__type(key, u32);
 	__type(value, struct syscall_desc);
 } syscalls SEC(".maps");
+
+// The raw syscall numbers, in either mode, that sys_enter and sys_exit look at further
+// (lib/bpf/syscall_gate.ts): every other syscall of every task leaves after one load from here.
+#define GATE_SLOTS (SYSCALL_SLOTS > COMPAT_SLOTS ? SYSCALL_SLOTS : COMPAT_SLOTS)
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, GATE_SLOTS);
+	__type(key, u32);
+	__type(value, u32);
+} syscall_gate SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -39,6 +39,17 @@ static __always_inline bool is_enabled(u32 id)
 	return on && *on;
 }
 
+// Whether raw syscall number `raw` may be traced in either mode: the test every syscall of every
+// task takes, so it reads neither the task nor the descriptor.
+static __always_inline bool gate_open(long raw)
+{
+	if (raw < 0 || raw >= GATE_SLOTS)
+		return false;
+	u32 key = raw;
+	u32 *open = bpf_map_lookup_elem(&syscall_gate, &key);
+	return open && *open;
+}
+
 static __always_inline struct syscall_desc *syscall_desc(long id)
 {
 	if (id < 0 || id >= SYSCALL_SLOTS)
@@ -84,6 +95,8 @@ static __always_inline void report_at_entry(long id, const struct syscall_desc *
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
+	if (!gate_open(id))
+		return 0;
 	struct task_struct *task = bpf_get_current_task_btf();
 	u32 abi = 0;
 	if (task_compat(task))
@@ -94,6 +107,13 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	if (d->flags & SYSCALL_AT_ENTRY) {
 		report_at_entry(id, d, regs, abi);
 		return 0;
+	}
+	// What no policy can want is not saved, and its exit finds nothing pending; a syscall that can
+	// change what the filter reads (SYSCALL_RESCOPE) is decided at its exit, on the task as it is then.
+	if (!(d->flags & SYSCALL_RESCOPE)) {
+		u64 pid_tgid = bpf_get_current_pid_tgid();
+		if (is_self(pid_tgid) || !scope_wants(task, id, pid_tgid >> 32))
+			return 0;
 	}
 	struct saved_args *a = bpf_task_storage_get(&args, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!a)
@@ -110,13 +130,15 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	long raw = regs->orig_ax;
+	// A successful exec may return in the other mode (compat.h: exec_returned), where its number
+	// reads as another syscall (i386's execve, 11, as munmap): the id saved at entry decides.
+	bool exec = raw == NR_EXECVE || raw == NR_EXECVEAT || raw == NR32_EXECVE || raw == NR32_EXECVEAT;
+	if (!exec && !gate_open(raw))
+		return 0;
 	struct task_struct *task = bpf_get_current_task_btf();
 	u32 abi = 0;
 	long id = task_compat(task) ? native_syscall(raw, &abi) : raw;
 	struct syscall_desc *d = syscall_desc(id);
-	// A successful exec may return in the other mode (compat.h: exec_returned), where its number
-	// reads as another syscall (i386's execve, 11, as munmap): the id saved at entry decides.
-	bool exec = raw == NR_EXECVE || raw == NR_EXECVEAT || raw == NR32_EXECVE || raw == NR32_EXECVEAT;
 	if (!exec && (!d || !d->on))
 		return 0;
 	struct saved_args *sa = bpf_task_storage_get(&args, task, 0, 0);

@@ -156,15 +156,26 @@ static __always_inline void put_exe(struct record_writer *w, struct record_heade
 	h->exe_id = id;
 }
 
+// Whether the current task is sluice's (which is never traced), or the settings are missing.
+static __always_inline bool is_self(u64 pid_tgid)
+{
+	u32 zero = 0;
+	struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
+	return !cfg || cfg->self_tgid == (u32)(pid_tgid >> 32);
+}
+
 // Starts a record for the current task in this CPU's scratch slot; false when the event is not to
 // be recorded (sluice itself) or cannot be (no slot, or the slot is in use by a record this
 // program interrupted: then it is counted lost). Every true return must be ended by finish().
 static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 syscall, s64 retval)
 {
-	u32 zero = 0;
 	u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
-	if (!cfg || cfg->self_tgid == (u32)(pid_tgid >> 32))
+	if (is_self(pid_tgid))
+		return false;
+	struct task_struct *task = bpf_get_current_task_btf();
+	// Before anything else is read: a record the filter rejects costs only the fields it reads;
+	// and before put_exe, as a task's executable path goes with the first record submitted.
+	if (!scope_wants(task, event_id, pid_tgid >> 32))
 		return false;
 	u32 cpu = bpf_get_smp_processor_id();
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
@@ -178,17 +189,17 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	}
 	w->s = s;
 	struct record_header *h = (struct record_header *)s->data;
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct task_struct *leader = task->group_leader;
 	struct task_struct *parent = task->real_parent;
 	u64 start = task->start_time;
 
-	split_ns(bpf_ktime_get_ns(), &h->ts_sec, &h->ts_nsec);
+	s->now = bpf_ktime_get_ns();
+	split_ns(s->now, &h->ts_sec, &h->ts_nsec);
 	h->event_id = event_id;
 	h->reserved = 0;
 	h->retval = retval;
 	split_ns(start, &h->start_sec, &h->start_nsec);
-	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->cgroup_id = task_cgroup_id(task);
 	h->exe_id = 0;
 	h->host_tid = (u32)pid_tgid;
 	h->host_pid = pid_tgid >> 32;
@@ -196,9 +207,9 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	h->pid = task_ns_tgid(task);
 	h->host_ppid = parent->tgid;
 	h->ppid = task_ns_tgid(parent);
-	h->uid = (u32)bpf_get_current_uid_gid();
-	h->mnt_ns = task->nsproxy ? task->nsproxy->mnt_ns->ns.inum : 0;
-	h->pid_ns = task->nsproxy ? task->nsproxy->pid_ns_for_children->ns.inum : 0;
+	h->uid = task_uid(task);
+	h->mnt_ns = task_mnt_ns(task);
+	h->pid_ns = task_pid_ns(task);
 	h->thread_unique_id = unique_id(h->host_tid, start);
 	h->process_unique_id = unique_id(h->host_pid, leader->start_time);
 	h->parent_unique_id = unique_id(h->host_ppid, parent->group_leader->start_time);
@@ -213,26 +224,33 @@ static __always_inline bool begin(struct record_writer *w, u32 event_id, u32 sys
 	}
 	h->syscall = syscall;
 	h->task_flags = task_compat(task) ? TASK_COMPAT : 0;
-	bpf_get_current_comm(h->comm, sizeof(h->comm));
-	// Before put_exe: a task's executable path goes with the first record that is submitted.
-	if (!scope_wants(h)) {
-		s->busy = 0;
-		return false;
-	}
+	task_comm(task, h->comm);
 	w->s->off = sizeof(*h);
 	put_exe(w, h, task);
 	return true;
 }
 
+// How often a CPU looks at the reader's backlog, and so at most how often it forces a wake-up. A
+// wake-up is an irq_work self-IPI (a VM exit on a virtual machine): forced for every record while the
+// reader was behind by wakeup_bytes, they took 5% of a traced openat storm. A reader that sleeps
+// while data waits is woken at once anyway (the ring buffer's poll is level-triggered), so one per
+// interval is enough; and the backlog is read that seldom too (bpf_ringbuf_query), with the time
+// begin() took for the record's header.
+#define WAKEUP_GAP_NS 1000000
+
 // Submits the record and frees the slot.
 static __always_inline void finish(struct record_writer *w)
 {
-	u32 zero = 0;
 	u64 flags = BPF_RB_NO_WAKEUP;
 	u64 size = w->s->off;
-	struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
-	if (!cfg || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg->wakeup_bytes)
-		flags = BPF_RB_FORCE_WAKEUP;
+	u64 now = w->s->now;
+	if (now - w->s->checked >= WAKEUP_GAP_NS) {
+		u32 zero = 0;
+		struct settings *cfg = bpf_map_lookup_elem(&settings, &zero);
+		w->s->checked = now;
+		if (!cfg || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg->wakeup_bytes)
+			flags = BPF_RB_FORCE_WAKEUP;
+	}
 	// Two tests on size itself: merged into one range test (size - header <= ...) on a copy, they
 	// leave size unbounded for older verifiers, and Linux 6.1 refused every program.
 	if (size < sizeof(struct record_header))

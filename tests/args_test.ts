@@ -25,6 +25,7 @@ Deno.test("defaults: run, no flags, log info", () => {
     server: undefined,
     capabilities: { bypass: false, add: 0n, drop: 0n },
     enrichment: { environment: false },
+    buffers: {},
     json: false,
     version: false,
     help: false,

@@ -93,3 +93,20 @@ bpfTest(
     }
   },
 );
+
+bpfTest(
+  "kernel scope filter: a syscall that gives its task a wanted comm arrives, though decided unwanted at entry",
+  async () => {
+    const name = `rn${crypto.randomUUID().slice(0, 8)}`;
+    const set = await policies(await Deno.makeTempDir(), {
+      renamed: policyFile("renamed", [`comm=${name}`], ["write", "openat", "prctl"]),
+    });
+    // dash writes /proc/self/comm from its own process (printf is a builtin), entering the write as
+    // "sh" and leaving it as `name`; then it opens /dev/null under its new name.
+    const events = await traced(set, () => sh(`printf ${name} > /proc/self/comm; : < /dev/null`));
+    const ours = events.filter((e) => e.workload?.process?.thread?.name === name);
+    const write = ours.find((e) => e.name === "write" && Number(findData(e, "returnValue")) === name.length);
+    assert(write, `the write that renamed the shell is missing: ${ours.map((e) => e.name)}`);
+    assert(ours.some((e) => e.name === "openat" && findData(e, "pathname") === "/dev/null"));
+  },
+);

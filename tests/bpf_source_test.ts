@@ -17,6 +17,22 @@ async function sh(script: string, ...args: string[]): Promise<Deno.CommandOutput
   return Object.assign(output, { pid: child.pid });
 }
 
+/**
+ * The id of this process's cgroup v2: its folder's inode number under the cgroup2 root (the one
+ * holding cgroup.controllers, unified or hybrid). Asked of a shell, which is in the same cgroup:
+ * Deno reads /sys and /proc/self only with --allow-all.
+ */
+async function ownCgroupId(): Promise<number> {
+  const script = `path=$(sed -n 's/^0:://p' /proc/self/cgroup)
+for root in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+  [ -f "$root/cgroup.controllers" ] && exec stat -c %i "$root$path"
+done
+exit 1`;
+  const output = await sh(script);
+  assert(output.success, "no cgroup2 hierarchy at /sys/fs/cgroup or /sys/fs/cgroup/unified");
+  return Number(new TextDecoder().decode(output.stdout));
+}
+
 const byName = (events: Event[], name: string) => events.filter((e) => e.name === name);
 
 bpfTest("bpf source: exec, fork and exit of a shell with a unique argv marker", async () => {
@@ -65,7 +81,12 @@ bpfTest("bpf source: exec, fork and exit of a shell with a unique argv marker", 
   assert.deepEqual(execve.workload?.process?.thread?.syscall, "execve");
 
   const context = exec[KERNEL_CONTEXT];
-  assert(context && context.mount_ns > 0 && context.pid_ns > 0 && context.cgroup_id > 0);
+  assert(context && context.mount_ns > 0 && context.pid_ns > 0);
+  // The header's task fields are the kernel's own: its cgroup (v2) is the test's, which it
+  // inherited; its uid and comm are the shell's.
+  assert.equal(context.cgroup_id, await ownCgroupId());
+  assert.equal(exec.workload?.process?.real_user?.id, Deno.uid());
+  assert.equal(exec.workload?.process?.thread?.name, "sh");
   assert(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,8}[1-9])?Z$/.test(exec.timestamp), exec.timestamp);
   const skew = Math.abs(Date.parse(exec.timestamp) - Date.now());
   assert(skew < 60_000, `timestamp ${exec.timestamp} is ${skew} ms away from now`);
@@ -255,3 +276,40 @@ bpfTest("bpf source: Tracee's fields of fork (threads too), exec and exit, signa
     "a killed task's syscall cannot be trusted",
   );
 });
+
+/** max_entries of every loaded ring buffer called "events", by map id. */
+async function eventRings(): Promise<Map<number, number>> {
+  const output = await new Deno.Command("bpftool", { args: ["map", "show", "--json"] }).output();
+  const maps = JSON.parse(new TextDecoder().decode(output.stdout)) as {
+    id: number;
+    name: string;
+    type: string;
+    max_entries: number;
+  }[];
+  return new Map(
+    maps.filter((m) => m.name === "events" && m.type === "ringbuf").map((m) => [m.id, m.max_entries]),
+  );
+}
+
+bpfTest(
+  "bpf source: --buffers kernel.events=PAGES sizes the ring buffer at PAGES pages per CPU",
+  async () => {
+    const before = await eventRings();
+    const source = await openKernelSource({ events: new Set(["openat"]), ringPages: 3 });
+    try {
+      const made = [...await eventRings()].filter(([id]) => !before.has(id));
+      // 3 pages on each possible CPU (libbpf's count), rounded up to a power of two.
+      const possible = await new Deno.Command("cat", { args: ["/sys/devices/system/cpu/possible"] }).output();
+      const cpus = Number(new TextDecoder().decode(possible.stdout).trim().split(/[-,]/).at(-1)) + 1;
+      let expected = 4096;
+      while (expected < 3 * 4096 * cpus) expected *= 2;
+      // Another sluice on the host may have made a ring meanwhile: one of those made is ours.
+      assert(
+        made.some(([, size]) => size === expected),
+        `rings made: ${JSON.stringify(made)}, expected ${expected}`,
+      );
+    } finally {
+      source.stop();
+    }
+  },
+);

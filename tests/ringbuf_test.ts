@@ -36,6 +36,7 @@ async function withReader(
   let reader: RingBufferReader | undefined;
   try {
     object.update(object.map("syscalls"), u32(OPENAT), syscallDescriptor(eventByName("openat")!));
+    object.update(object.map("syscall_gate"), u32(OPENAT), u32(1));
     const settings = new Uint8Array(SETTINGS.size);
     // Wake the reader only past 1 GiB: every wait below ends by its timeout or by a drain.
     new DataView(settings.buffer).setBigUint64(SETTINGS.offset.wakeup_bytes, 1n << 30n, true);

@@ -86,6 +86,7 @@ export function recordHeader(): string {
     `#define WIRE_CUT ${layout.WIRE_CUT}`,
     `#define AUX_LEN_PTR ${layout.AUX_LEN_PTR}`,
     `#define SYSCALL_AT_ENTRY ${layout.SYSCALL_AT_ENTRY}`,
+    `#define SYSCALL_RESCOPE ${layout.SYSCALL_RESCOPE}`,
     `#define OPTION_EXEC_ENV ${layout.OPTION_EXEC_ENV}`,
     ...defines("WIRE_", layout.WIRE),
     ...defines("ARG_", layout.ARG),

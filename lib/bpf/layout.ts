@@ -231,6 +231,11 @@ export const ARG = {
 export const AUX_LEN_PTR = 0x80;
 /** `syscall_desc.flags`: the syscall does not return (exit, exit_group): report it at entry. */
 export const SYSCALL_AT_ENTRY = 1;
+/**
+ * `syscall_desc.flags`: the syscall can change what the in-kernel scope filter reads of its task
+ * (uid, namespaces, comm): the filter decides at its exit only, not at its entry as well.
+ */
+export const SYSCALL_RESCOPE = 2;
 
 /** `settings.options`: capture the environment of exec events. */
 export const OPTION_EXEC_ENV = 1;

@@ -9,6 +9,7 @@
 import { log } from "../log.ts";
 import { cString, describeErrno, errno, type Libbpf, type Libc, openLibraries } from "./libbpf.ts";
 import { PER_CPU_SLOT_MAPS } from "./layout.ts";
+import { ringBytes } from "./ring_size.ts";
 
 /** A load or attach step the kernel or libbpf refused; the message is one line saying what to do. */
 export class BpfLoadError extends Error {}
@@ -19,6 +20,8 @@ export interface LoadOptions {
   programs: readonly string[];
   /** Route libbpf's log to stderr. */
   debug?: boolean;
+  /** Pages per CPU of the event ring buffer (lib/bpf/ring_size.ts). @default {the object's own size} */
+  ringPages?: number;
 }
 
 /** A map of a loaded object. */
@@ -190,6 +193,21 @@ function verifierReason(lines: readonly string[]): string | undefined {
   return undefined;
 }
 
+function sizeRing(libbpf: Libbpf, object: Deno.PointerObject, pages: number, cpus: number): void {
+  let bytes: number;
+  try {
+    bytes = ringBytes(pages, cpus);
+  } catch (error) {
+    throw new BpfLoadError((error as RangeError).message);
+  }
+  const map = libbpf.bpf_object__find_map_by_name(object, cString("events"));
+  if (map === null || libbpf.bpf_map__set_max_entries(map, bytes) !== 0) {
+    throw new BpfLoadError(
+      `could not size the ring buffer to ${bytes} bytes: rebuild with deno task build:bpf`,
+    );
+  }
+}
+
 /**
  * Opens `bytes` as a BPF object and loads the programs named in `options` (attach them with
  * {@link LoadedObject.attach} once the maps are set). On failure everything is undone first.
@@ -224,6 +242,7 @@ export function loadObject(bytes: Uint8Array<ArrayBuffer>, options: LoadOptions)
         );
       }
     }
+    if (options.ringPages !== undefined) sizeRing(libbpf, object, options.ringPages, cpus);
     const result = libbpf.bpf_object__load(object);
     if (result !== 0) throw loadRefusal(libc, result < 0 ? -result : errno(libc), log);
   } catch (error) {

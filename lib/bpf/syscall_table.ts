@@ -7,10 +7,36 @@
  */
 
 import type { EventDefinition, FieldDefinition } from "../events/catalog.ts";
-import { ARG, AUX_LEN_PTR, SYSCALL_ARGS, SYSCALL_AT_ENTRY, SYSCALL_DESC } from "./layout.ts";
+import { ARG, AUX_LEN_PTR, SYSCALL_ARGS, SYSCALL_AT_ENTRY, SYSCALL_DESC, SYSCALL_RESCOPE } from "./layout.ts";
 
 /** Syscalls that do not return: reported at entry, as Tracee does. */
 const AT_ENTRY = new Set(["exit", "exit_group"]);
+
+/**
+ * Syscalls that can change what the scope filter reads of the calling task: its real uid, its
+ * namespaces, its comm (exec, prctl(PR_SET_NAME), or a write to /proc/self/comm by any syscall that
+ * writes to a file). A syscall no policy wants at its entry is not saved, unless it is one of these.
+ */
+export const RESCOPE: ReadonlySet<string> = new Set([
+  "execve",
+  "execveat",
+  "prctl",
+  "setuid",
+  "setreuid",
+  "setresuid",
+  "unshare",
+  "setns",
+  "write",
+  "pwrite64",
+  "writev",
+  "pwritev",
+  "pwritev2",
+  "sendfile",
+  "splice",
+  "copy_file_range",
+  "io_uring_enter",
+  "io_submit",
+]);
 
 const KIND_OF_DECODE: Partial<Record<FieldDefinition["decode"], number>> = {
   int: ARG.I32,
@@ -45,7 +71,8 @@ export function syscallDescriptor(definition: EventDefinition): Uint8Array<Array
     throw new Error(`syscall ${definition.name} declares ${args.length} arguments`);
   }
   bytes[SYSCALL_DESC.offset.on] = 1;
-  bytes[SYSCALL_DESC.offset.flags] = AT_ENTRY.has(definition.name) ? SYSCALL_AT_ENTRY : 0;
+  bytes[SYSCALL_DESC.offset.flags] = (AT_ENTRY.has(definition.name) ? SYSCALL_AT_ENTRY : 0) |
+    (RESCOPE.has(definition.name) ? SYSCALL_RESCOPE : 0);
   args.forEach((field, i) => {
     const kind = KIND_OF_DECODE[field.decode];
     if (kind === undefined) {

@@ -12,6 +12,7 @@ import { parseServerFlags, type ServerSettings } from "../server/flags.ts";
 import { type FlagSpec, parseFlags, UsageError } from "./flag_parser.ts";
 import { type LogSettings, parseLogFlags } from "./log_flags.ts";
 import { type EnrichmentSettings, parseEnrichmentFlags } from "./enrichment_flags.ts";
+import { type BuffersSettings, parseBuffersFlags } from "./buffers_flags.ts";
 
 export { UsageError } from "./flag_parser.ts";
 
@@ -104,6 +105,15 @@ export const FLAGS = [
     ],
   },
   { name: "enrichment", kind: "list", value: "OPTION", help: ["repeatable; Tracee's form: environment"] },
+  {
+    name: "buffers",
+    kind: "list",
+    value: "OPTION",
+    help: [
+      "Tracee's form: kernel.events=PAGES, the kernel's event buffer in pages per CPU",
+      "(default 64 MiB in all)",
+    ],
+  },
   { name: "json", short: "j", kind: "bool", help: ["sluice list: print the events as JSON (as -o json)"] },
   { name: "version", kind: "bool", help: ["print sluice's version and the Tracee commit it follows"] },
   { name: "help", short: "h", kind: "bool", help: ["this text"] },
@@ -123,7 +133,7 @@ export type Command = "run" | "validate" | "list" | "version";
 
 /** What the user asked for. */
 export interface CliOptions
-  extends Omit<FlagValues, "log" | "logging" | "server" | "capabilities" | "enrichment"> {
+  extends Omit<FlagValues, "log" | "logging" | "server" | "capabilities" | "enrichment" | "buffers"> {
   command: Command;
   /** The level of sluice's own lines (the same as `logging.level`). */
   log: LogLevel;
@@ -135,6 +145,8 @@ export interface CliOptions
   capabilities: CapabilitySettings;
   /** `--enrichment`: what events carry beyond their fields. */
   enrichment: EnrichmentSettings;
+  /** `--buffers`: the kernel's event buffer. */
+  buffers: BuffersSettings;
 }
 
 const COMMANDS = "validate, list, version";
@@ -188,11 +200,13 @@ export function parseCli(args: readonly string[]): CliOptions {
   const server = parseServerFlags(options.server);
   const capabilities = parseCapabilityFlags(options.capabilities);
   const enrichment = parseEnrichmentFlags(options.enrichment);
+  const buffers = parseBuffersFlags(options.buffers);
   const problems = [
     ...logging.problems,
     ...server.problems,
     ...capabilities.problems,
     ...enrichment.problems,
+    ...buffers.problems,
   ];
   if (problems.length > 0) throw new UsageError(problems.join("\n"));
   if (options.config === "") throw new UsageError("--config: expected a file path, got an empty value");
@@ -206,5 +220,6 @@ export function parseCli(args: readonly string[]): CliOptions {
     server: server.settings,
     capabilities: capabilities.settings,
     enrichment: enrichment.settings,
+    buffers: buffers.settings,
   };
 }

@@ -34,7 +34,7 @@ export const STOP_MS = 2_000;
 const warn = (line: string) => log.warn(line);
 
 async function openSource(plan: Plan): Promise<EventSource> {
-  const { input, log, enrichment } = plan.options;
+  const { input, log, enrichment, buffers } = plan.options;
   if (input !== undefined) return await openReplaySource(input, { warn });
   const { openKernelSource } = await import("../source/bpf.ts");
   const events = plan.policies.events;
@@ -43,6 +43,7 @@ async function openSource(plan: Plan): Promise<EventSource> {
     debug: log === "debug",
     execEnv: enrichment.environment,
     filter: plan.policies.kernelFilter,
+    ringPages: buffers.kernelEvents,
   });
 }
 

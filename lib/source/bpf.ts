@@ -19,6 +19,7 @@ import { procReader } from "../bpf/procfs.ts";
 import { OPTION_EXEC_ENV, SETTINGS } from "../bpf/layout.ts";
 import { syscallDescriptor } from "../bpf/syscall_table.ts";
 import { compatEntries } from "../bpf/compat_table.ts";
+import { gateNumbers } from "../bpf/syscall_gate.ts";
 import { processTracker } from "./process_tracker.ts";
 import { deriver, kernelEventsFor } from "./derived.ts";
 import type { EventSource } from "./source.ts";
@@ -37,6 +38,8 @@ export interface KernelSourceOptions {
   execEnv?: boolean;
   /** The policies' kernel side: records no policy wants are not submitted. @default {every record} */
   filter?: KernelFilter;
+  /** Pages per CPU of the kernel's event buffer (`--buffers kernel.events`). @default {the object's 64 MiB} */
+  ringPages?: number;
 }
 
 /** Why the kernel source cannot start; the message is one line: what is missing and what to do. */
@@ -156,7 +159,11 @@ function configure(object: LoadedObject, events: readonly EventDefinition[], exe
     } else object.update(enabled, u32(recordIdOf(definition)), u32(1));
   }
   const compat = object.map("compat_syscalls");
-  for (const [i386, native] of compatEntries()) object.update(compat, u32(i386), u32(native));
+  const pairs = compatEntries();
+  for (const [i386, native] of pairs) object.update(compat, u32(i386), u32(native));
+  const gate = object.map("syscall_gate");
+  const traced = events.flatMap((definition) => definition.syscall ?? []);
+  for (const raw of gateNumbers(traced, pairs)) object.update(gate, u32(raw), u32(1));
   const settings = new Uint8Array(SETTINGS.size);
   const view = new DataView(settings.buffer);
   view.setUint32(SETTINGS.offset.self_tgid, Deno.pid, true);
@@ -213,7 +220,11 @@ export async function openKernelSource(options: KernelSourceOptions): Promise<Ev
   let object: LoadedObject | undefined;
   let reader: RingBufferReader | undefined;
   try {
-    object = loadObject(bytes, { programs: [...programs, "self_marker"], debug: options.debug });
+    object = loadObject(bytes, {
+      programs: [...programs, "self_marker"],
+      debug: options.debug,
+      ringPages: options.ringPages,
+    });
     const definitions = [...traced].map((name) => eventByName(name)!);
     configure(object, definitions, options.execEnv ?? false);
     if (options.filter !== undefined) {
