@@ -26,18 +26,43 @@ const pad2 = (n: number) => (n < 10 ? "0" : "") + n;
 
 /** `HH:MM:SS:micro` in UTC, from an RFC 3339 timestamp with up to nanoseconds. */
 export function tableTime(timestamp: string): string {
-  const date = new Date(timestamp);
-  if (Number.isNaN(date.getTime())) return timestamp;
   const dot = timestamp.indexOf(".");
   let micro = "000000";
+  let end = dot + 1;
   if (dot >= 0) {
-    let end = dot + 1;
     while (end < timestamp.length && timestamp.charCodeAt(end) >= 48 && timestamp.charCodeAt(end) <= 57) {
       end++;
     }
     micro = timestamp.slice(dot + 1, Math.min(end, dot + 7)).padEnd(6, "0");
   }
-  return `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}:${micro}`;
+  const hms = clock(timestamp, dot, end);
+  return hms === undefined ? timestamp : `${hms}:${micro}`;
+}
+
+/** The date and time up to the second of the last timestamp whose clock is its own text (UTC, valid). */
+let knownSecond = "";
+const SECOND_END = "YYYY-MM-DDTHH:MM:SS".length;
+
+/**
+ * `HH:MM:SS` of `timestamp` in UTC, or undefined when it is not a time. Events come
+ * in time order: a timestamp in the same second as the last one, in UTC (`Z`) with a fraction
+ * of digits or none, reads its clock from its own text instead of parsing a Date.
+ */
+function clock(timestamp: string, dot: number, fractionEnd: number): string | undefined {
+  const zone = dot < 0 ? SECOND_END : fractionEnd;
+  const utc = (dot < 0 || (dot === SECOND_END && fractionEnd > dot + 1)) && zone === timestamp.length - 1 &&
+    timestamp.charCodeAt(zone) === 90; // Z
+  if (utc && knownSecond !== "" && timestamp.startsWith(knownSecond)) {
+    return timestamp.slice(SECOND_END - 8, SECOND_END);
+  }
+  const date = new Date(timestamp);
+  if (Number.isNaN(date.getTime())) return undefined;
+  const text = `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}`;
+  // Only a time whose text is its own UTC clock (not 24:00:00, not an offset) may stand for its second.
+  if (utc && timestamp.slice(SECOND_END - 8, SECOND_END) === text) {
+    knownSecond = timestamp.slice(0, SECOND_END);
+  }
+  return text;
 }
 
 function base64Bytes(text: string): string {

@@ -19,8 +19,19 @@ const UNSAFE =
 
 const NAMED: Record<string, string> = { "\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\" };
 
+/** True when every character of `text` is printable ASCII other than the backslash: nothing to escape. */
+function plainAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x5c) return false;
+  }
+  return true;
+}
+
 /** `text` with every unsafe character escaped, Go `%q` style: `\n`, `\t`, `\x1b`, `\u202e`, `\\`. */
 export function escapeCell(text: string): string {
+  // Most values are plain ASCII: a scan is far cheaper than the regular expression.
+  if (plainAscii(text)) return text;
   return text.replace(UNSAFE, (c) => {
     const named = NAMED[c];
     if (named !== undefined) return named;
@@ -94,10 +105,16 @@ export function charWidth(char: string): number {
   return 1;
 }
 
+/** Below this code point every character is one column wide (the first combining mark is U+0300). */
+const NARROW_BELOW = 0x300;
+
 /** Terminal columns of `text` (already escaped). */
 export function displayWidth(text: string): number {
-  let width = 0;
-  for (const char of text) width += charWidth(char);
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) < NARROW_BELOW) i++;
+  if (i === text.length) return i;
+  let width = i;
+  for (const char of text.slice(i)) width += charWidth(char);
   return width;
 }
 
