@@ -11,7 +11,7 @@
 import { type DataField, dataValue, type Event } from "../events/event.ts";
 import { decodedArg, pointerText } from "./decoded_args.ts";
 import type { Formatter } from "./format.ts";
-import { cell, CUT_MARK, escapeCell, padToWidth } from "./table_cells.ts";
+import { cell, CellCache, CUT_MARK, escapeCell, padTo, padToWidth } from "./table_cells.ts";
 
 /** How the table is laid out. */
 export interface TableOptions {
@@ -41,6 +41,8 @@ export function tableTime(timestamp: string): string {
 
 /** The date and time up to the second of the last timestamp whose clock is its own text (UTC, valid). */
 let knownSecond = "";
+/** Its `HH:MM:SS`. */
+let knownClock = "";
 const SECOND_END = "YYYY-MM-DDTHH:MM:SS".length;
 
 /**
@@ -52,15 +54,14 @@ function clock(timestamp: string, dot: number, fractionEnd: number): string | un
   const zone = dot < 0 ? SECOND_END : fractionEnd;
   const utc = (dot < 0 || (dot === SECOND_END && fractionEnd > dot + 1)) && zone === timestamp.length - 1 &&
     timestamp.charCodeAt(zone) === 90; // Z
-  if (utc && knownSecond !== "" && timestamp.startsWith(knownSecond)) {
-    return timestamp.slice(SECOND_END - 8, SECOND_END);
-  }
+  if (utc && knownSecond !== "" && timestamp.startsWith(knownSecond)) return knownClock;
   const date = new Date(timestamp);
   if (Number.isNaN(date.getTime())) return undefined;
   const text = `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}`;
   // Only a time whose text is its own UTC clock (not 24:00:00, not an offset) may stand for its second.
   if (utc && timestamp.slice(SECOND_END - 8, SECOND_END) === text) {
     knownSecond = timestamp.slice(0, SECOND_END);
+    knownClock = text;
   }
   return text;
 }
@@ -76,11 +77,20 @@ function base64Bytes(text: string): string {
 /** One data value as Tracee's table prints it: arrays as `[a b]`, objects as `map[k:v]`. */
 export function tableValue(value: unknown): string {
   if (value === undefined || value === null) return "";
-  if (Array.isArray(value)) return `[${value.map(tableValue).join(" ")}]`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? " " : "") + tableValue(value[i]);
+    return out + "]";
+  }
   if (typeof value === "object") {
     const object = value as Record<string, unknown>;
     if (Array.isArray(object.value) && Object.keys(object).length === 1) return tableValue(object.value);
-    return `map[${Object.keys(object).sort().map((k) => `${k}:${tableValue(object[k])}`).join(" ")}]`;
+    const keys = Object.keys(object).sort();
+    let out = "map[";
+    for (let i = 0; i < keys.length; i++) {
+      out += `${i > 0 ? " " : ""}${keys[i]}:${tableValue(object[keys[i]])}`;
+    }
+    return out + "]";
   }
   return String(value);
 }
@@ -124,8 +134,15 @@ function eventCell(name: string): string {
 }
 
 function numberCell(value: number | undefined, columns: number): string {
-  return padToWidth(String(value ?? 0), columns);
+  if (typeof value !== "number") return padToWidth(String(value ?? 0), columns);
+  const text = String(value);
+  return padTo(text, text.length, columns);
 }
+
+// Process names, event names and user ids repeat from event to event: their cells are made once.
+const commCells = new CellCache((name) => cell(name as string, 16));
+const eventCells = new CellCache((name) => eventCell(name as string));
+const uidCells = new CellCache((id) => padToWidth(String(id), 6));
 
 /** The column titles of a layout. */
 export function tableHeader(options: TableOptions = {}): string {
@@ -140,20 +157,23 @@ export function tableHeader(options: TableOptions = {}): string {
 export function formatTable(event: Event, options: TableOptions = {}): string {
   const process = event.workload?.process;
   const thread = process?.thread;
-  const uid = padToWidth(String(process?.real_user?.id ?? ""), 6);
-  const comm = cell(thread?.name ?? "", 16);
+  const id = process?.real_user?.id ?? "";
+  const uid = typeof id === "number" ? uidCells.get(id) : padToWidth(String(id), 6);
+  const name = thread?.name ?? "";
+  const comm = typeof name === "string" ? commCells.get(name) : cell(name, 16);
+  const eventName = typeof event.name === "string" ? eventCells.get(event.name) : eventCell(event.name);
   const time = padToWidth(tableTime(escapeCell(event.timestamp)), 16);
   const args = tableArgs(event);
   if (!options.containers) {
-    return `${time} ${uid} ${comm} ${numberCell(process?.pid, 7)} ${numberCell(thread?.tid, 7)} ${
-      eventCell(event.name)
-    } ${args}`;
+    return `${time} ${uid} ${comm} ${numberCell(process?.pid, 7)} ${
+      numberCell(thread?.tid, 7)
+    } ${eventName} ${args}`;
   }
   // Docker's short id: the first 12 characters.
   const container = padToWidth(escapeCell((event.workload?.container?.id ?? "").slice(0, 12)), 13);
   const pids = `${numberCell(process?.pid, 7)}/${numberCell(process?.host_pid, 7)}`;
   const tids = `${numberCell(thread?.tid, 7)}/${numberCell(thread?.host_tid, 7)}`;
-  return `${time} ${container} ${uid} ${comm} ${pids} ${tids} ${eventCell(event.name)} ${args}`;
+  return `${time} ${container} ${uid} ${comm} ${pids} ${tids} ${eventName} ${args}`;
 }
 
 /** The `table` formatter in a layout. */
