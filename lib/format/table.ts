@@ -19,6 +19,9 @@ export interface TableOptions {
   containers?: boolean;
 }
 
+/** Each column's width in terminal columns, as Tracee sets them; PID/host and TID/host are two ids and a slash. */
+const WIDTH = { time: 16, container: 13, uid: 6, comm: 16, id: 7, event: 25, ids: 15 } as const;
+
 /** The ARGS cell is cut beyond this many characters (a 4 KiB argv stays whole). */
 export const MAX_ARGS_CHARS = 8192;
 
@@ -127,29 +130,35 @@ function tableArgs(event: Event): string {
   return `${escaped.slice(0, MAX_ARGS_CHARS)}${CUT_MARK}(${escaped.length - MAX_ARGS_CHARS} more characters)`;
 }
 
-/** Tracee cuts an event name longer than 25 to 22 characters and `...`. */
+/** Tracee cuts an event name longer than its column to 22 characters and `...`. */
 function eventCell(name: string): string {
   const escaped = escapeCell(name);
-  return padToWidth(escaped.length > 25 ? escaped.slice(0, 22) + CUT_MARK : escaped, 25);
+  const cut = escaped.length > WIDTH.event
+    ? escaped.slice(0, WIDTH.event - CUT_MARK.length) + CUT_MARK
+    : escaped;
+  return padToWidth(cut, WIDTH.event);
 }
 
-function numberCell(value: number | undefined, columns: number): string {
-  if (typeof value !== "number") return padToWidth(String(value ?? 0), columns);
+/** A pid or tid: digits, so as wide as it is long. */
+function idCell(value: number | undefined): string {
+  if (typeof value !== "number") return padToWidth(String(value ?? 0), WIDTH.id);
   const text = String(value);
-  return padTo(text, text.length, columns);
+  return padTo(text, text.length, WIDTH.id);
 }
 
 // Process names, event names and user ids repeat from event to event: their cells are made once.
-const commCells = new CellCache((name) => cell(name as string, 16));
+const commCells = new CellCache((name) => cell(name as string, WIDTH.comm));
 const eventCells = new CellCache((name) => eventCell(name as string));
-const uidCells = new CellCache((id) => padToWidth(String(id), 6));
+const uidCells = new CellCache((id) => padToWidth(String(id), WIDTH.uid));
 
 /** The column titles of a layout. */
 export function tableHeader(options: TableOptions = {}): string {
   const titles = options.containers
     ? ["TIME", "CONTAINER_ID", "UID", "COMM", "PID/host", "TID/host", "EVENT"]
     : ["TIME", "UID", "COMM", "PID", "TID", "EVENT"];
-  const widths = options.containers ? [16, 13, 6, 16, 15, 15, 25] : [16, 6, 16, 7, 7, 25];
+  const widths = options.containers
+    ? [WIDTH.time, WIDTH.container, WIDTH.uid, WIDTH.comm, WIDTH.ids, WIDTH.ids, WIDTH.event]
+    : [WIDTH.time, WIDTH.uid, WIDTH.comm, WIDTH.id, WIDTH.id, WIDTH.event];
   return titles.map((title, i) => title.padEnd(widths[i])).join(" ") + " ARGS";
 }
 
@@ -158,21 +167,21 @@ export function formatTable(event: Event, options: TableOptions = {}): string {
   const process = event.workload?.process;
   const thread = process?.thread;
   const id = process?.real_user?.id ?? "";
-  const uid = typeof id === "number" ? uidCells.get(id) : padToWidth(String(id), 6);
-  const name = thread?.name ?? "";
-  const comm = typeof name === "string" ? commCells.get(name) : cell(name, 16);
-  const eventName = typeof event.name === "string" ? eventCells.get(event.name) : eventCell(event.name);
-  const time = padToWidth(tableTime(escapeCell(event.timestamp)), 16);
+  const uid = typeof id === "number" ? uidCells.get(id) : padToWidth(String(id), WIDTH.uid);
+  const comm = commCells.get(thread?.name ?? "");
+  const eventName = eventCells.get(event.name);
+  const time = padToWidth(tableTime(escapeCell(event.timestamp)), WIDTH.time);
   const args = tableArgs(event);
   if (!options.containers) {
-    return `${time} ${uid} ${comm} ${numberCell(process?.pid, 7)} ${
-      numberCell(thread?.tid, 7)
-    } ${eventName} ${args}`;
+    return `${time} ${uid} ${comm} ${idCell(process?.pid)} ${idCell(thread?.tid)} ${eventName} ${args}`;
   }
   // Docker's short id: the first 12 characters.
-  const container = padToWidth(escapeCell((event.workload?.container?.id ?? "").slice(0, 12)), 13);
-  const pids = `${numberCell(process?.pid, 7)}/${numberCell(process?.host_pid, 7)}`;
-  const tids = `${numberCell(thread?.tid, 7)}/${numberCell(thread?.host_tid, 7)}`;
+  const container = padToWidth(
+    escapeCell((event.workload?.container?.id ?? "").slice(0, 12)),
+    WIDTH.container,
+  );
+  const pids = `${idCell(process?.pid)}/${idCell(process?.host_pid)}`;
+  const tids = `${idCell(thread?.tid)}/${idCell(thread?.host_tid)}`;
   return `${time} ${container} ${uid} ${comm} ${pids} ${tids} ${eventName} ${args}`;
 }
 
