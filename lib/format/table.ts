@@ -147,9 +147,9 @@ function idCell(value: number | undefined): string {
 }
 
 // Process names, event names and user ids repeat from event to event: their cells are made once.
-const commCells = new CellCache((name) => cell(name as string, WIDTH.comm));
-const eventCells = new CellCache((name) => eventCell(name as string));
-const uidCells = new CellCache((id) => padToWidth(String(id), WIDTH.uid));
+const commCells = new CellCache<string>((name) => cell(name, WIDTH.comm));
+const eventCells = new CellCache<string>(eventCell);
+const uidCells = new CellCache<number>((id) => padToWidth(String(id), WIDTH.uid));
 
 /** The column titles of a layout. */
 export function tableHeader(options: TableOptions = {}): string {

@@ -19,7 +19,7 @@ const UNSAFE =
 
 const NAMED: Record<string, string> = { "\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\" };
 
-/** Anything but printable ASCII and the backslash: a value without it needs no escaping. */
+/** A character other than printable ASCII, or a backslash: text without one needs no escaping. */
 const NOT_PLAIN = /[^\x20-\x5b\x5d-\x7e]/;
 
 /** `text` with every unsafe character escaped, Go `%q` style: `\n`, `\t`, `\x1b`, `\u202e`, `\\`. */
@@ -131,6 +131,7 @@ export function padToWidth(text: string, columns: number): string {
   return padTo(text, displayWidth(text), columns);
 }
 
+// Padding for every column width, made once.
 const SPACES = Array.from({ length: 33 }, (_, n) => " ".repeat(n));
 
 /** `text`, `width` columns wide, padded with spaces to `columns`. */
@@ -152,17 +153,17 @@ const CACHE_MAX = 4096;
  * The cells of one column by value, for the columns whose values repeat (process names, event
  * names, user ids): each distinct value is escaped and measured once, not once per event.
  */
-export class CellCache {
-  readonly #cells = new Map<string | number, string>();
-  readonly #make: (value: string | number) => string;
+export class CellCache<T extends string | number> {
+  readonly #cells = new Map<T, string>();
+  readonly #make: (value: T) => string;
 
   /** `make` turns a value into its cell; it must be pure, as a cell is reused for every equal value. */
-  constructor(make: (value: string | number) => string) {
+  constructor(make: (value: T) => string) {
     this.#make = make;
   }
 
   /** The cell of `value`. */
-  get(value: string | number): string {
+  get(value: T): string {
     let text = this.#cells.get(value);
     if (text === undefined) {
       text = this.#make(value);
