@@ -50,9 +50,7 @@ function parseLine(line: string | number, maxLineBytes: number): Event | string 
 
 /** True for a line of nothing but whitespace (a blank line is not an event, nor a problem). */
 function blank(line: string | number): boolean {
-  if (typeof line !== "string") return false;
-  // A line that starts with `{` (nearly all) is not blank: only look further when it does not.
-  return line.length === 0 || (line.charCodeAt(0) !== 0x7b && line.trim() === "");
+  return typeof line === "string" && line.trim() === "";
 }
 
 /** Replays events from `input`, a byte stream of JSON lines. */
