@@ -15,105 +15,36 @@
  * @module
  */
 
-/** How deeply a replayed event may nest (Tracee's deepest field is about 6 levels down). */
-export const MAX_EVENT_DEPTH = 32;
+import {
+  anyValue,
+  bool,
+  expected,
+  type Found,
+  int32,
+  int64,
+  isPlainObject,
+  kind,
+  oneKey,
+  problem,
+  scalars,
+  text,
+  uint32,
+  uint64,
+  under,
+} from "./shape_checks.ts";
 
-/** What is wrong, and where: `at` lists the keys and indexes from the failing value up. */
-interface Problem {
-  at: (string | number)[];
-  message: string;
-}
-
-/** A check's answer: the problem, or undefined when the value is fine. */
-type Found = Problem | undefined;
+export { MAX_EVENT_DEPTH } from "./shape_checks.ts";
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const INT64 = /^-?\d{1,19}$/;
-const UINT64 = /^\d{1,20}$/;
 
-function kind(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
-const problem = (message: string): Problem => ({ at: [], message });
-const expected = (what: string, value: unknown) => problem(`expected ${what}, got ${kind(value)}`);
-
-/**
- * `found` (if any) as found under `key` of the value being checked. The path is only built on
- * the way back from a problem: valid events pay nothing for it.
- */
-function under(key: string | number, found: Found): Found {
-  found?.at.push(key);
-  return found;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Any JSON value `depth` levels into the event, as long as it nests no deeper than the limit. */
-function anyValue(value: unknown, depth: number): Found {
-  if (typeof value !== "object" || value === null) return undefined;
-  if (depth >= MAX_EVENT_DEPTH) return problem(`nested deeper than ${MAX_EVENT_DEPTH} levels`);
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = anyValue(value[i], depth + 1);
-      if (found !== undefined) return under(i, found);
-    }
-    return undefined;
-  }
-  for (const key in value) {
-    const found = anyValue((value as Record<string, unknown>)[key], depth + 1);
-    if (found !== undefined) return under(key, found);
-  }
-  return undefined;
-}
-
-// Scalars.
-
-const text = (value: unknown): Found => typeof value === "string" ? undefined : expected("a string", value);
-const bool = (value: unknown): Found =>
-  typeof value === "boolean" ? undefined : expected("true or false", value);
-
-function integer(value: unknown, min: number, max: number): Found {
-  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return undefined;
-  return problem(
-    `expected an integer from ${min} to ${max}, got ${typeof value === "number" ? value : kind(value)}`,
-  );
-}
-
-const int32 = (value: unknown): Found => integer(value, -0x8000_0000, 0x7fff_ffff);
-const uint32 = (value: unknown): Found => integer(value, 0, 0xffff_ffff);
-const int64 = (value: unknown): Found =>
-  typeof value === "string" && INT64.test(value)
-    ? undefined
-    : expected("a 64-bit integer as a decimal string", value);
-const uint64 = (value: unknown): Found =>
-  typeof value === "string" && UINT64.test(value)
-    ? undefined
-    : expected("an unsigned 64-bit integer as a decimal string", value);
-
-/** A list of scalars, each checked by `item`. */
-function scalars(value: unknown, item: (value: unknown) => Found): Found {
-  if (!Array.isArray(value)) return expected("a list", value);
-  for (let i = 0; i < value.length; i++) {
-    const found = item(value[i]);
-    if (found !== undefined) return under(i, found);
-  }
-  return undefined;
-}
-
-/** An object with one known key, `known`, checked by `check`; other keys are any JSON. */
-function single(value: unknown, depth: number, known: string, check: (value: unknown) => Found): Found {
-  if (!isPlainObject(value)) return expected("an object", value);
-  for (const key in value) {
-    const found = key === known ? check(value[key]) : anyValue(value[key], depth + 1);
-    if (found !== undefined) return under(key, found);
-  }
-  return undefined;
-}
+const texts = (value: unknown): Found => scalars(value, text);
+const policies = oneKey("matched", texts);
+const executable = oneKey("path", text);
+const realUser = oneKey("id", uint32);
+const namespace = oneKey("name", text);
+const strArray = oneKey("value", texts);
+const int32Array = oneKey("value", (value) => scalars(value, int32));
+const uint64Array = oneKey("value", (value) => scalars(value, uint64));
 
 // The event, object by object: known keys have their types, other keys are any JSON.
 
@@ -129,7 +60,7 @@ function event(value: Record<string, unknown>): Found {
         found = text(v);
         break;
       case "policies":
-        found = single(v, 1, "matched", (matched) => scalars(matched, text));
+        found = policies(v, 1);
         break;
       case "workload":
         found = workload(v);
@@ -175,7 +106,7 @@ function process(value: unknown): Found {
     let found: Found;
     switch (key) {
       case "executable":
-        found = single(v, 3, "path", text);
+        found = executable(v, 3);
         break;
       case "unique_id":
         found = uint32(v);
@@ -185,7 +116,7 @@ function process(value: unknown): Found {
         found = int32(v);
         break;
       case "real_user":
-        found = single(v, 3, "id", uint32);
+        found = realUser(v, 3);
         break;
       case "thread":
         found = thread(v);
@@ -291,7 +222,7 @@ function image(value: unknown): Found {
     const found = key === "id" || key === "name"
       ? text(v)
       : key === "repo_digests"
-      ? scalars(v, text)
+      ? texts(v)
       : anyValue(v, 4);
     if (found !== undefined) return under(key, found);
   }
@@ -302,7 +233,7 @@ function k8s(value: unknown): Found {
   if (!isPlainObject(value)) return expected("an object", value);
   for (const key in value) {
     const v = value[key];
-    const found = key === "pod" ? pod(v) : key === "namespace" ? single(v, 3, "name", text) : anyValue(v, 3);
+    const found = key === "pod" ? pod(v) : key === "namespace" ? namespace(v, 3) : anyValue(v, 3);
     if (found !== undefined) return under(key, found);
   }
   return undefined;
@@ -372,11 +303,11 @@ function dataValue(key: string, value: unknown): Found {
     case "bool":
       return bool(value);
     case "str_array":
-      return single(value, 3, "value", (items) => scalars(items, text));
+      return strArray(value, 3);
     case "int32_array":
-      return single(value, 3, "value", (items) => scalars(items, int32));
+      return int32Array(value, 3);
     case "u_int64_array":
-      return single(value, 3, "value", (items) => scalars(items, uint64));
+      return uint64Array(value, 3);
     case "sockaddr":
       return sockaddr(value);
     default:
