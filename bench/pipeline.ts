@@ -9,12 +9,14 @@
  * router into one json stream: the cost of sluice's own machinery over (a). (d) kernel
  * records: the path that matters on a host, from ring-buffer record bytes (records.ts) through
  * the decoder, the policy and the router into one json stream, against bare over the events
- * those records decode to. Prints events/s, the ratios and the peak RSS; then the policy and
+ * those records decode to. Prints events/s, the ratios, the process's CPU time per event of (a)
+ * and (b) (steadier than the rates on a shared machine) and the peak RSS; then the policy and
  * webhook benchmarks (policy.ts, webhook.ts).
  *
  * @module
  */
 
+import process from "node:process";
 import { DEFAULT_STREAM, type StreamConfig } from "../lib/config/types.ts";
 import { type Destination, sinkDestination } from "../lib/destinations/destination.ts";
 import { Ledger } from "../lib/destinations/ledger.ts";
@@ -49,6 +51,20 @@ function peakRssMb(): number {
 
 function rate(events: number, ms: number): string {
   return Math.round(events / (ms / 1000)).toLocaleString("en-US");
+}
+
+/**
+ * CPU time the process has used (every thread: V8's collector and compiler helpers too), in ms:
+ * on a machine shared with other work it moves much less than the wall-clock rates do.
+ */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** Microseconds of CPU per event from the CPU times (ms) around a run of {@link TOTAL} events. */
+function cpuPerEvent(before: number, after: number): string {
+  return ((after - before) * 1000 / TOTAL).toFixed(1);
 }
 
 /** JSON lines of `events`, grouped into byte chunks the way a file read would deliver them. */
@@ -178,14 +194,20 @@ if (import.meta.main) {
   const events = syntheticEvents(DISTINCT);
   const chunks = encodeChunks(events);
   bare(events.slice(0, 1000));
+  const cpuStart = cpuMs();
   const bareMs = bare(events);
+  const cpuBare = cpuMs();
   const result = await pipeline(createReplaySource(cycledBytes(chunks, TOTAL / DISTINCT)), "three");
+  const cpuPipeline = cpuMs();
   const streamsOnly = await pipeline(parsedSource(events), "json");
   const drain = openatDrain(DRAIN_RECORDS);
   const recordBareMs = bare(decodedEvents(drain));
   const records = await pipeline(recordSource(drain), "json");
   console.log(`bare: ${rate(TOTAL, bareMs)} events/s`);
   console.log(`pipeline: ${rate(TOTAL, result.elapsed)} events/s`);
+  console.log(
+    `  CPU: ${cpuPerEvent(cpuBare, cpuPipeline)} us per event (bare: ${cpuPerEvent(cpuStart, cpuBare)} us)`,
+  );
   for (const { name, counters: c } of result.streams) {
     console.log(
       `  stream ${name}: matched ${c.matched}, delivered ${c.delivered}, dropped ${c.dropped}, failed ${c.failed}`,

@@ -189,3 +189,54 @@ Deno.test("sluice switches the table to the container layout when a policy scope
   assert.equal((await run("-s", "not-container"))[0], TABLE_HEADER);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("table time: each timestamp's answer is its own, whatever came before it", () => {
+  // Timestamps in one second share a clock read from their text: the traps are a timestamp of the
+  // same second in another zone or form, and 24:00:00, which is a time only without a fraction.
+  const cases: [string, string][] = [
+    ["2026-11-28T12:34:56.1Z", "12:34:56:100000"],
+    ["2026-11-28T12:34:56.2+01:00", "11:34:56:200000"],
+    ["2026-11-28T12:34:56Z", "12:34:56:000000"],
+    ["2026-11-28T12:34:56.Z", "2026-11-28T12:34:56.Z"],
+    ["2026-11-28T12:34:56.5z", "12:34:56:500000"],
+    ["2026-11-28T12:34:56.12a3Z", "2026-11-28T12:34:56.12a3Z"],
+    ["2026-11-28T24:00:00Z", "00:00:00:000000"],
+    ["2026-11-28T24:00:00.5Z", "2026-11-28T24:00:00.5Z"],
+    ["2026-11-28T23:59:59.999999999Z", "23:59:59:999999"],
+  ];
+  for (const order of [cases, [...cases].reverse(), [...cases, ...cases]]) {
+    for (const [timestamp, time] of order) assert.equal(tableTime(timestamp), time, timestamp);
+  }
+});
+
+Deno.test("table: cells made once per value stay right for every value, beyond the cache's bound", () => {
+  for (let i = 0; i < 5000; i++) {
+    const event = makeEvent(i, i % 2 === 0 ? `event_${i}` : `a_long_event_name_number_${i}`);
+    event.workload!.process!.thread!.name = `comm${i}`;
+    event.workload!.process!.real_user = { id: i };
+    const row = formatTable(event);
+    assert.equal(row.slice(17, 17 + 6 + 1 + 16), `${i}`.padEnd(6) + " " + `comm${i}`.padEnd(16));
+    const name = i % 2 === 0 ? `event_${i}`.padEnd(25) : `a_long_event_name_numb...`;
+    assert.equal(row.slice(TABLE_HEADER.indexOf("EVENT"), TABLE_HEADER.indexOf("ARGS") - 1), name);
+  }
+});
+
+Deno.test("table: a decoded value is remembered per event and field, not per value alone", () => {
+  const row = (field: string, value: number) =>
+    args(formatTable(withData("fchmodat", [{ name: field, int32: value }])));
+  for (let round = 0; round < 2; round++) {
+    assert.equal(row("flags", 0x100), "flags: AT_SYMLINK_NOFOLLOW");
+    assert.equal(row("mode", 0x100), "mode: S_IRUSR");
+  }
+  // Past the memo's bound (256 values), each value still decodes as itself.
+  const ptrace = (request: number) =>
+    args(formatTable(withData("ptrace", [{ name: "request", int64: String(request) }])));
+  for (let round = 0; round < 2; round++) {
+    for (let request = 0; request < 600; request++) {
+      const name = request === 16 ? "PTRACE_ATTACH" : request === 0 ? "PTRACE_TRACEME" : undefined;
+      if (name !== undefined || request > 33) {
+        assert.equal(ptrace(request), `request: ${name ?? request}`);
+      }
+    }
+  }
+});

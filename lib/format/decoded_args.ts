@@ -207,6 +207,10 @@ const DECODERS: Readonly<Record<string, Readonly<Record<string, Decoder>>>> = {
   security_file_mprotect: { prot: mmapProt, prev_prot: mmapProt },
 };
 
+/** Texts kept per decoder: flags and modes take few distinct values, so a small memo serves nearly all. */
+const MEMO_MAX = 256;
+const memos = new Map<Decoder, Map<number | string, string>>();
+
 /**
  * The decoded text of data field `field` of event `event` with integer value `value`, or
  * undefined when Tracee shows that field as its number. Negative values are read as their
@@ -215,13 +219,20 @@ const DECODERS: Readonly<Record<string, Readonly<Record<string, Decoder>>>> = {
 export function decodedArg(event: string, field: string, value: number | string): string | undefined {
   const decode = DECODERS[event]?.[field];
   if (decode === undefined) return undefined;
+  let memo = memos.get(decode);
+  const known = memo?.get(value);
+  if (known !== undefined) return known;
   let bits: bigint;
   try {
     bits = BigInt(value);
   } catch {
     return undefined;
   }
-  return decode(BigInt.asUintN(64, bits));
+  const text = decode(BigInt.asUintN(64, bits));
+  if (memo === undefined) memos.set(decode, memo = new Map());
+  else if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(value, text);
+  return text;
 }
 
 /** A pointer as Tracee's table shows it: `0x` and hex digits. */

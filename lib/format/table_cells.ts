@@ -19,8 +19,13 @@ const UNSAFE =
 
 const NAMED: Record<string, string> = { "\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\" };
 
+/** A character other than printable ASCII, or a backslash: text without one needs no escaping. */
+const NOT_PLAIN = /[^\x20-\x5b\x5d-\x7e]/;
+
 /** `text` with every unsafe character escaped, Go `%q` style: `\n`, `\t`, `\x1b`, `\u202e`, `\\`. */
 export function escapeCell(text: string): string {
+  // Most values are plain ASCII: one test is far cheaper than the replacement.
+  if (!NOT_PLAIN.test(text)) return text;
   return text.replace(UNSAFE, (c) => {
     const named = NAMED[c];
     if (named !== undefined) return named;
@@ -94,10 +99,15 @@ export function charWidth(char: string): number {
   return 1;
 }
 
+/** A character from the first combining mark (U+0300) up: below it every character is one column wide. */
+const NOT_NARROW = /[\u0300-\uffff]/;
+
 /** Terminal columns of `text` (already escaped). */
 export function displayWidth(text: string): number {
-  let width = 0;
-  for (const char of text) width += charWidth(char);
+  const i = text.search(NOT_NARROW);
+  if (i < 0) return text.length;
+  let width = i;
+  for (const char of text.slice(i)) width += charWidth(char);
   return width;
 }
 
@@ -118,11 +128,48 @@ export function cutToWidth(text: string, columns: number): string {
 
 /** `text` padded with spaces to `columns` terminal columns (Go's `%-Ns` by columns rather than bytes). */
 export function padToWidth(text: string, columns: number): string {
-  const width = displayWidth(text);
-  return width >= columns ? text : text + " ".repeat(columns - width);
+  return padTo(text, displayWidth(text), columns);
+}
+
+// Padding for every column width, made once.
+const SPACES = Array.from({ length: 33 }, (_, n) => " ".repeat(n));
+
+/** `text`, `width` columns wide, padded with spaces to `columns`. */
+export function padTo(text: string, width: number, columns: number): string {
+  if (width >= columns) return text;
+  const missing = columns - width;
+  return text + (missing < SPACES.length ? SPACES[missing] : " ".repeat(missing));
 }
 
 /** A fixed-width column's cell: escaped, cut to the column with a mark, padded to it. */
 export function cell(text: string, columns: number): string {
   return padToWidth(cutToWidth(escapeCell(text), columns), columns);
+}
+
+/** Entries a {@link CellCache} keeps before it starts over: bounds memory whatever the input. */
+const CACHE_MAX = 4096;
+
+/**
+ * The cells of one column by value, for the columns whose values repeat (process names, event
+ * names, user ids): each distinct value is escaped and measured once, not once per event.
+ */
+export class CellCache<T extends string | number> {
+  readonly #cells = new Map<T, string>();
+  readonly #make: (value: T) => string;
+
+  /** `make` turns a value into its cell; it must be pure, as a cell is reused for every equal value. */
+  constructor(make: (value: T) => string) {
+    this.#make = make;
+  }
+
+  /** The cell of `value`. */
+  get(value: T): string {
+    let text = this.#cells.get(value);
+    if (text === undefined) {
+      text = this.#make(value);
+      if (this.#cells.size >= CACHE_MAX) this.#cells.clear();
+      this.#cells.set(value, text);
+    }
+    return text;
+  }
 }

@@ -8,150 +8,268 @@
  * Fields sluice does not know (`threat`, `detected_from`, newer Tracee value types) pass
  * with their nesting bounded: they are carried and printed, never interpreted.
  *
+ * Every replayed line passes through here, so the check is written out per object (a `switch`
+ * on each key, direct calls to the scalar checks) rather than walked from a table of closures:
+ * one pass over the keys JSON.parse made, no allocation unless something is wrong.
+ *
  * @module
  */
 
-/** How deeply a replayed event may nest (Tracee's deepest field is about 6 levels down). */
-export const MAX_EVENT_DEPTH = 32;
+import {
+  anyValue,
+  bool,
+  expected,
+  type Found,
+  int32,
+  int64,
+  isPlainObject,
+  kind,
+  oneKey,
+  problem,
+  scalars,
+  text,
+  uint32,
+  uint64,
+  under,
+} from "./shape_checks.ts";
 
-/** What is wrong, and where: `at` lists the keys and indexes from the failing value up. */
-interface Problem {
-  at: (string | number)[];
-  message: string;
-}
-
-/**
- * Checks `value`, `depth` levels into the event; returns the problem, or undefined when it is
- * fine. The path is only built on the way back from a problem: valid events pay nothing for it.
- */
-type Check = (value: unknown, depth: number) => Problem | undefined;
+export { MAX_EVENT_DEPTH } from "./shape_checks.ts";
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const INT64 = /^-?\d{1,19}$/;
-const UINT64 = /^\d{1,20}$/;
 
-function kind(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
+const texts = (value: unknown): Found => scalars(value, text);
+const policies = oneKey("matched", texts);
+const executable = oneKey("path", text);
+const realUser = oneKey("id", uint32);
+const namespace = oneKey("name", text);
+const strArray = oneKey("value", texts);
+const int32Array = oneKey("value", (value) => scalars(value, int32));
+const uint64Array = oneKey("value", (value) => scalars(value, uint64));
 
-const problem = (message: string): Problem => ({ at: [], message });
-const expected = (what: string, value: unknown) => problem(`expected ${what}, got ${kind(value)}`);
+// The event, object by object: known keys have their types, other keys are any JSON.
 
-/** `problem` (if any) as found under `key` of the value being checked. */
-function under(key: string | number, found: Problem | undefined): Problem | undefined {
-  found?.at.push(key);
-  return found;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Any JSON value, as long as it nests no deeper than the limit. */
-const anyValue: Check = (value, depth) => {
-  if (typeof value !== "object" || value === null) return undefined;
-  if (depth >= MAX_EVENT_DEPTH) return problem(`nested deeper than ${MAX_EVENT_DEPTH} levels`);
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = anyValue(value[i], depth + 1);
-      if (found !== undefined) return under(i, found);
-    }
-    return undefined;
-  }
+function event(value: Record<string, unknown>): Found {
   for (const key in value) {
-    const found = anyValue((value as Record<string, unknown>)[key], depth + 1);
+    const v = value[key];
+    let found: Found;
+    switch (key) {
+      case "id":
+        found = uint32(v);
+        break;
+      case "name":
+        found = text(v);
+        break;
+      case "policies":
+        found = policies(v, 1);
+        break;
+      case "workload":
+        found = workload(v);
+        break;
+      case "data":
+        found = data(v);
+        break;
+      default:
+        found = anyValue(v, 1);
+    }
     if (found !== undefined) return under(key, found);
   }
   return undefined;
-};
-
-const text: Check = (value) => typeof value === "string" ? undefined : expected("a string", value);
-const bool: Check = (value) => typeof value === "boolean" ? undefined : expected("true or false", value);
-
-function integer(min: number, max: number): Check {
-  return (value) =>
-    typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
-      ? undefined
-      : problem(
-        `expected an integer from ${min} to ${max}, got ${typeof value === "number" ? value : kind(value)}`,
-      );
 }
 
-function digits(pattern: RegExp, what: string): Check {
-  return (value) =>
-    typeof value === "string" && pattern.test(value)
-      ? undefined
-      : expected(`${what} as a decimal string`, value);
-}
-
-const int32 = integer(-0x8000_0000, 0x7fff_ffff);
-const uint32 = integer(0, 0xffff_ffff);
-const int64 = digits(INT64, "a 64-bit integer");
-const uint64 = digits(UINT64, "an unsigned 64-bit integer");
-
-function list(item: Check): Check {
-  return (value, depth) => {
-    if (!Array.isArray(value)) return expected("a list", value);
-    for (let i = 0; i < value.length; i++) {
-      const found = item(value[i], depth + 1);
-      if (found !== undefined) return under(i, found);
+function workload(value: unknown): Found {
+  if (!isPlainObject(value)) return expected("an object", value);
+  for (const key in value) {
+    const v = value[key];
+    let found: Found;
+    switch (key) {
+      case "process":
+        found = process(v);
+        break;
+      case "container":
+        found = container(v);
+        break;
+      case "k8s":
+        found = k8s(v);
+        break;
+      default:
+        found = anyValue(v, 2);
     }
-    return undefined;
-  };
+    if (found !== undefined) return under(key, found);
+  }
+  return undefined;
 }
 
-/** An object whose known fields (all optional) have their types; other fields are any JSON. */
-function object(fields: Record<string, Check>): Check {
-  const checks = new Map(Object.entries(fields));
-  return (value, depth) => {
-    if (!isPlainObject(value)) return expected("an object", value);
-    for (const key in value) {
-      const check = checks.get(key) ?? anyValue;
-      const found = check(value[key], depth + 1);
-      if (found !== undefined) return under(key, found);
+function process(value: unknown): Found {
+  if (!isPlainObject(value)) return expected("an object", value);
+  for (const key in value) {
+    const v = value[key];
+    let found: Found;
+    switch (key) {
+      case "executable":
+        found = executable(v, 3);
+        break;
+      case "unique_id":
+        found = uint32(v);
+        break;
+      case "host_pid":
+      case "pid":
+        found = int32(v);
+        break;
+      case "real_user":
+        found = realUser(v, 3);
+        break;
+      case "thread":
+        found = thread(v);
+        break;
+      case "ancestors":
+        found = ancestors(v);
+        break;
+      default:
+        found = anyValue(v, 3);
     }
-    return undefined;
-  };
+    if (found !== undefined) return under(key, found);
+  }
+  return undefined;
+}
+
+function thread(value: unknown): Found {
+  if (!isPlainObject(value)) return expected("an object", value);
+  for (const key in value) {
+    const v = value[key];
+    let found: Found;
+    switch (key) {
+      case "start_time":
+      case "name":
+      case "syscall":
+        found = text(v);
+        break;
+      case "unique_id":
+        found = uint32(v);
+        break;
+      case "host_tid":
+      case "tid":
+        found = int32(v);
+        break;
+      case "compat":
+        found = bool(v);
+        break;
+      default:
+        found = anyValue(v, 4);
+    }
+    if (found !== undefined) return under(key, found);
+  }
+  return undefined;
+}
+
+function ancestors(value: unknown): Found {
+  if (!Array.isArray(value)) return expected("a list", value);
+  for (let i = 0; i < value.length; i++) {
+    const found = ancestor(value[i]);
+    if (found !== undefined) return under(i, found);
+  }
+  return undefined;
+}
+
+function ancestor(value: unknown): Found {
+  if (!isPlainObject(value)) return expected("an object", value);
+  for (const key in value) {
+    const v = value[key];
+    let found: Found;
+    switch (key) {
+      case "unique_id":
+        found = uint32(v);
+        break;
+      case "host_pid":
+      case "pid":
+        found = int32(v);
+        break;
+      default:
+        found = anyValue(v, 5);
+    }
+    if (found !== undefined) return under(key, found);
+  }
+  return undefined;
+}
+
+function container(value: unknown): Found {
+  if (!isPlainObject(value)) return expected("an object", value);
+  for (const key in value) {
+    const v = value[key];
+    let found: Found;
+    switch (key) {
+      case "id":
+      case "name":
+        found = text(v);
+        break;
+      case "image":
+        found = image(v);
+        break;
+      case "started":
+        found = bool(v);
+        break;
+      default:
+        found = anyValue(v, 3);
+    }
+    if (found !== undefined) return under(key, found);
+  }
+  return undefined;
+}
+
+function image(value: unknown): Found {
+  if (!isPlainObject(value)) return expected("an object", value);
+  for (const key in value) {
+    const v = value[key];
+    const found = key === "id" || key === "name"
+      ? text(v)
+      : key === "repo_digests"
+      ? texts(v)
+      : anyValue(v, 4);
+    if (found !== undefined) return under(key, found);
+  }
+  return undefined;
+}
+
+function k8s(value: unknown): Found {
+  if (!isPlainObject(value)) return expected("an object", value);
+  for (const key in value) {
+    const v = value[key];
+    const found = key === "pod" ? pod(v) : key === "namespace" ? namespace(v, 3) : anyValue(v, 3);
+    if (found !== undefined) return under(key, found);
+  }
+  return undefined;
+}
+
+function pod(value: unknown): Found {
+  if (!isPlainObject(value)) return expected("an object", value);
+  for (const key in value) {
+    const v = value[key];
+    const found = key === "name" || key === "uid" ? text(v) : key === "labels" ? labels(v) : anyValue(v, 4);
+    if (found !== undefined) return under(key, found);
+  }
+  return undefined;
 }
 
 /** A map of names to texts (Kubernetes labels). */
-const textMap: Check = (value) => {
+function labels(value: unknown): Found {
   if (!isPlainObject(value)) return expected("an object", value);
   for (const key in value) {
-    const found = text(value[key], 0);
+    const found = text(value[key]);
     if (found !== undefined) return under(key, found);
   }
   return undefined;
-};
+}
 
-/** The value of a data entry under each type key sluice reads; other keys are any JSON. */
-const DATA_VALUES = new Map<string, Check>(Object.entries({
-  int32,
-  int64,
-  u_int32: uint32,
-  u_int64: uint64,
-  pointer: uint64,
-  str: text,
-  bytes: text,
-  bool,
-  str_array: object({ value: list(text) }),
-  int32_array: object({ value: list(int32) }),
-  u_int64_array: object({ value: list(uint64) }),
-  sockaddr: object({
-    sa_family: text,
-    sun_path: text,
-    sin_addr: text,
-    sin_port: uint32,
-    sin6_addr: text,
-    sin6_port: uint32,
-    sin6_flowinfo: uint32,
-    sin6_scopeid: uint32,
-  }),
-}));
+function data(value: unknown): Found {
+  if (!Array.isArray(value)) return expected("a list", value);
+  for (let i = 0; i < value.length; i++) {
+    const found = dataEntry(value[i]);
+    if (found !== undefined) return under(i, found);
+  }
+  return undefined;
+}
 
-const dataEntry: Check = (value, depth) => {
+/** A data entry (2 levels into the event): a name and at most one value. */
+function dataEntry(value: unknown): Found {
   if (!isPlainObject(value)) return expected("an object with a name and a value", value);
   if (typeof value.name !== "string" || value.name === "") {
     return under("name", expected("a name", value.name));
@@ -161,52 +279,67 @@ const dataEntry: Check = (value, depth) => {
     if (key === "name") continue;
     if (valueKey !== undefined) return problem(`holds two values (${valueKey} and ${key}); expected one`);
     valueKey = key;
-    const check = DATA_VALUES.get(key) ?? anyValue;
-    const found = check(value[key], depth + 1);
+    const found = dataValue(key, value[key]);
     if (found !== undefined) return under(key, found);
   }
   return undefined;
-};
+}
 
-const ancestor = object({ unique_id: uint32, host_pid: int32, pid: int32 });
+/** The value of a data entry under each type key sluice reads; other keys are any JSON. */
+function dataValue(key: string, value: unknown): Found {
+  switch (key) {
+    case "int32":
+      return int32(value);
+    case "int64":
+      return int64(value);
+    case "u_int32":
+      return uint32(value);
+    case "u_int64":
+    case "pointer":
+      return uint64(value);
+    case "str":
+    case "bytes":
+      return text(value);
+    case "bool":
+      return bool(value);
+    case "str_array":
+      return strArray(value, 3);
+    case "int32_array":
+      return int32Array(value, 3);
+    case "u_int64_array":
+      return uint64Array(value, 3);
+    case "sockaddr":
+      return sockaddr(value);
+    default:
+      return anyValue(value, 3);
+  }
+}
 
-const workload = object({
-  process: object({
-    executable: object({ path: text }),
-    unique_id: uint32,
-    host_pid: int32,
-    pid: int32,
-    real_user: object({ id: uint32 }),
-    thread: object({
-      start_time: text,
-      name: text,
-      unique_id: uint32,
-      host_tid: int32,
-      tid: int32,
-      syscall: text,
-      compat: bool,
-    }),
-    ancestors: list(ancestor),
-  }),
-  container: object({
-    id: text,
-    name: text,
-    image: object({ id: text, name: text, repo_digests: list(text) }),
-    started: bool,
-  }),
-  k8s: object({
-    pod: object({ name: text, uid: text, labels: textMap }),
-    namespace: object({ name: text }),
-  }),
-});
-
-const event = object({
-  id: uint32,
-  name: text,
-  policies: object({ matched: list(text) }),
-  workload,
-  data: list(dataEntry),
-});
+function sockaddr(value: unknown): Found {
+  if (!isPlainObject(value)) return expected("an object", value);
+  for (const key in value) {
+    const v = value[key];
+    let found: Found;
+    switch (key) {
+      case "sa_family":
+      case "sun_path":
+      case "sin_addr":
+      case "sin6_addr":
+        found = text(v);
+        break;
+      case "sin_port":
+      case "sin6_port":
+      case "sin6_flowinfo":
+      case "sin6_scopeid":
+        found = uint32(v);
+        break;
+      default:
+        found = anyValue(v, 4);
+    }
+    if (found !== undefined) return under(key, found);
+  }
+  return undefined;
+}
 
 /**
  * Why `value` is not a Tracee event sluice can carry (naming the field, e.g.
@@ -224,7 +357,7 @@ export function eventProblem(value: unknown): string | undefined {
     return `timestamp: expected an RFC 3339 time, got ${JSON.stringify(value.timestamp.slice(0, 40))}`;
   }
   if (typeof value.id !== "number") return 'no numeric "id"';
-  const found = event(value, 0);
+  const found = event(value);
   if (found === undefined) return undefined;
   const path = found.at.reverse().map((step) => typeof step === "number" ? `[${step}]` : `.${step}`).join("");
   return `${path.slice(1)}: ${found.message}`;

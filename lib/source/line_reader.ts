@@ -1,15 +1,21 @@
 /**
- * A byte stream -> its lines, one array of lines per chunk read, with a bound on how long a
+ * A byte stream -> its lines, one batch of lines per chunk read, with a bound on how long a
  * line may be. A line longer than the bound is never held whole: its bytes are counted and
  * dropped until its newline, so a 100 MB line costs no more memory than a short one.
  *
  * @module
  */
 
-/** One line of the input: its text, or how many bytes it had when it was too long to keep. */
-export type Line =
-  | { number: number; text: string }
-  | { number: number; tooLong: number };
+/**
+ * The lines of one chunk read, numbered from `first`: each line's text or, for a line too long
+ * to keep, its length in bytes. No object per line: a replay reads millions of them.
+ */
+export interface Lines {
+  /** The number of `lines[0]` in the input, counting from 1. */
+  first: number;
+  /** Texts, and the byte lengths of the lines that were too long. */
+  lines: (string | number)[];
+}
 
 /** Options of {@link readLines}. */
 export interface LineReaderOptions {
@@ -21,25 +27,25 @@ export interface LineReaderOptions {
 
 const NEWLINE = 0x0a;
 
-/** Yields the lines of `input` (split at `\n`; a last line without one counts), one array per chunk. */
+/** Yields the lines of `input` (split at `\n`; a last line without one counts), one {@link Lines} per chunk. */
 export async function* readLines(
   input: ReadableStream<Uint8Array>,
   options: LineReaderOptions,
-): AsyncGenerator<Line[]> {
+): AsyncGenerator<Lines> {
   const decoder = new TextDecoder();
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let skipping = false;
   let number = 0;
 
-  const finish = (tail: Uint8Array): Line => {
+  const finish = (tail: Uint8Array): string | number => {
     number++;
     const size = pendingBytes + tail.length;
     if (skipping || size > options.maxLineBytes) {
       pending = [];
       pendingBytes = 0;
       skipping = false;
-      return { number, tooLong: size };
+      return size;
     }
     let bytes = tail;
     if (pending.length > 0) {
@@ -52,7 +58,7 @@ export async function* readLines(
       pending = [];
       pendingBytes = 0;
     }
-    return { number, text: decoder.decode(bytes) };
+    return decoder.decode(bytes);
   };
 
   const keep = (piece: Uint8Array) => {
@@ -78,27 +84,31 @@ export async function* readLines(
         keep(value);
         continue;
       }
-      const lines: Line[] = [finish(value.subarray(0, first))];
+      const chunk: Lines = { first: number + 1, lines: [finish(value.subarray(0, first))] };
       const last = value.lastIndexOf(NEWLINE);
       if (last > first) {
         const body = value.subarray(first + 1, last);
         // No line can be too long in a body shorter than the bound: decode it at once.
         if (body.length <= options.maxLineBytes) {
-          for (const text of decoder.decode(body).split("\n")) lines.push({ number: ++number, text });
+          const texts = decoder.decode(body).split("\n");
+          number += texts.length;
+          chunk.lines = chunk.lines.concat(texts);
         } else {
           let start = 0;
           let end: number;
           while ((end = body.indexOf(NEWLINE, start)) >= 0) {
-            lines.push(finish(body.subarray(start, end)));
+            chunk.lines.push(finish(body.subarray(start, end)));
             start = end + 1;
           }
-          lines.push(finish(body.subarray(start)));
+          chunk.lines.push(finish(body.subarray(start)));
         }
       }
       if (last + 1 < value.length) keep(value.subarray(last + 1));
-      yield lines;
+      yield chunk;
     }
-    if (pendingBytes > 0 && !options.signal?.aborted) yield [finish(new Uint8Array(0))];
+    if (pendingBytes > 0 && !options.signal?.aborted) {
+      yield { first: number + 1, lines: [finish(new Uint8Array(0))] };
+    }
   } finally {
     options.signal?.removeEventListener("abort", cancel);
     await cancel();

@@ -12,7 +12,7 @@
 
 import type { Event } from "../events/event.ts";
 import { eventProblem } from "./event_shape.ts";
-import { type Line, readLines } from "./line_reader.ts";
+import { readLines } from "./line_reader.ts";
 import type { EventSource } from "./source.ts";
 
 /** The longest line replayed; a longer one is skipped without being held in memory. */
@@ -36,16 +36,21 @@ export function isStdin(path: string): boolean {
   return STDIN_NAMES.has(path);
 }
 
-/** Why a line is skipped, or the event it holds. */
-function parseLine(line: Line, maxLineBytes: number): Event | string {
-  if ("tooLong" in line) return `${line.tooLong} bytes long, more than the ${maxLineBytes} a line may have`;
+/** Why a line is skipped, or the event it holds; `line` is its text, or its length when it was too long. */
+function parseLine(line: string | number, maxLineBytes: number): Event | string {
+  if (typeof line === "number") return `${line} bytes long, more than the ${maxLineBytes} a line may have`;
   let value: unknown;
   try {
-    value = JSON.parse(line.text);
+    value = JSON.parse(line);
   } catch (error) {
     return `not JSON (${(error as Error).message})`;
   }
   return eventProblem(value) ?? (value as Event);
+}
+
+/** True for a line of nothing but whitespace (a blank line is not an event, nor a problem). */
+function blank(line: string | number): boolean {
+  return typeof line === "string" && line.trim() === "";
 }
 
 /** Replays events from `input`, a byte stream of JSON lines. */
@@ -61,17 +66,18 @@ export function createReplaySource(
 
   async function* batches(): AsyncGenerator<Event[]> {
     const lines = readLines(input, { maxLineBytes, signal: stopping.signal });
-    for await (const chunk of lines) {
+    for await (const { first, lines: chunk } of lines) {
       const batch: Event[] = [];
-      for (const line of chunk) {
-        if ("text" in line && line.text.trim() === "") continue;
+      for (let i = 0; i < chunk.length; i++) {
+        const line = chunk[i];
+        if (blank(line)) continue;
         const parsed = parseLine(line, maxLineBytes);
         if (typeof parsed !== "string") {
           batch.push(parsed);
           continue;
         }
         skipped++;
-        options.warn?.(`${label}:${line.number}: ${parsed}; line skipped`);
+        options.warn?.(`${label}:${first + i}: ${parsed}; line skipped`);
       }
       if (batch.length > 0) {
         replayed += batch.length;
