@@ -14,12 +14,11 @@
 
 import type { Libc } from "./libbpf.ts";
 import { BOUNDS } from "./layout.ts";
+import { PAGE_BYTES } from "./ring_size.ts";
 import { procReader } from "./procfs.ts";
 
 /** The largest record sluice's programs write; a longer one is not sluice's and is skipped. */
 const RECORD_MAX = BOUNDS.RECORD_BYTES;
-/** x86_64's page size: the kernel lays the ring buffer's pages out in it. */
-const PAGE = 4096;
 /** Each record's header: its length word (with the flags below) and the page offset. */
 const RECORD_HEADER = 8;
 /** The kernel is still writing the record. */
@@ -52,7 +51,7 @@ interface Mapping {
 function ringSize(libc: Libc, mapFd: number): number {
   const info = procReader(libc).readText(`/proc/self/fdinfo/${mapFd}`) ?? "";
   const size = Number(/^max_entries:\s*(\d+)/m.exec(info)?.[1]);
-  if (!(size >= PAGE) || (size & (size - 1)) !== 0) {
+  if (!(size >= PAGE_BYTES) || (size & (size - 1)) !== 0) {
     throw new Error(`map fd ${mapFd} is not a BPF ring buffer (max_entries ${size})`);
   }
   return size;
@@ -107,18 +106,18 @@ export class RingBufferReader {
     this.starts = new Uint32Array(this.#maxRecords);
     this.lengths = new Uint32Array(this.#maxRecords);
     this.#size = ringSize(libc, mapFd);
-    this.#consumer = mapPages(libc, mapFd, PAGE, true, 0);
+    this.#consumer = mapPages(libc, mapFd, PAGE_BYTES, true, 0);
     try {
-      this.#producer = mapPages(libc, mapFd, PAGE + 2 * this.#size, false, PAGE);
+      this.#producer = mapPages(libc, mapFd, PAGE_BYTES + 2 * this.#size, false, PAGE_BYTES);
     } catch (error) {
-      libc.munmap(this.#consumer.pointer, BigInt(PAGE));
+      libc.munmap(this.#consumer.pointer, BigInt(PAGE_BYTES));
       throw error;
     }
     this.#consumerPos = new BigUint64Array(this.#consumer.bytes.buffer, 0, 1);
     this.#producerPos = new BigUint64Array(this.#producer.bytes.buffer, 0, 1);
     this.#taken = Number(Atomics.load(this.#consumerPos, 0));
-    this.bytes = this.#producer.bytes.subarray(PAGE);
-    this.view = new DataView(this.#producer.bytes.buffer, PAGE);
+    this.bytes = this.#producer.bytes.subarray(PAGE_BYTES);
+    this.view = new DataView(this.#producer.bytes.buffer, PAGE_BYTES);
     this.#epollFd = libc.epoll_create1(EPOLL_CLOEXEC);
     const event = new Uint8Array(12);
     new DataView(event.buffer).setUint32(0, EPOLLIN, true);

@@ -47,16 +47,8 @@ export function field64(name: string, type: DataType, text: string): DataField {
   // Nearly every value (return values, descriptors, sizes): no BigInt needed.
   if (text.length <= SAFE_DIGITS) {
     const n = Number(text);
-    switch (type) {
-      case "int32":
-        return { name, int32: n | 0 };
-      case "u_int32":
-        return { name, u_int32: n >>> 0 };
-      case "int64":
-        return { name, int64: text };
-      case "bool":
-        return { name, bool: n !== 0 };
-    }
+    if (type === "int32" || type === "u_int32" || type === "bool") return field32(name, type, n);
+    if (type === "int64") return { name, int64: text };
     if (n >= 0) return type === "pointer" ? { name, pointer: text } : { name, u_int64: text };
   }
   switch (type) {
